@@ -1,0 +1,63 @@
+# TMS patient-education assistant. `make help` lists the commands.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10: take the first python3.10 that runs.
+PYTHON ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+SPACY_PIPELINE := build/spacy_tms
+MODEL := models/tms-assistant.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
+	$(SPACY_PIPELINE)/meta.json addons/message_guard.py actions/input_screen.py
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run train test test-fast validate check-knowledge clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json ## Set up the venv, dependencies and spaCy pipeline
+
+$(VENV)/.installed: requirements.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.10 is required (Rasa 3.6 supports 3.8 to 3.10) but no python3.10 was found."; \
+		echo "Install it (e.g. 'pyenv install 3.10' or 'apt-get install python3.10'), or run: make PYTHON=/path/to/python3.10 install"; \
+		exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip<25"
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(SPACY_PIPELINE)/meta.json: scripts/build_spacy_pipeline.py actions/conditions.py $(VENV)/.installed
+	$(BIN)/python scripts/build_spacy_pipeline.py $(SPACY_PIPELINE)
+
+train: $(MODEL) ## Train the model (only when training data or config changed)
+
+$(MODEL): $(TRAINING_INPUTS) | install
+	@mkdir -p var
+	@echo "Training (a minute or two; log in var/train.log)..."
+	@$(BIN)/rasa train --fixed-model-name tms-assistant --out models > var/train.log 2>&1 \
+		|| { tail -n 40 var/train.log; exit 1; }
+	@test -f $@ && touch $@
+
+run: install $(MODEL) ## Set up on first use, then start the assistant (Ctrl-C stops it)
+	$(BIN)/python scripts/serve.py
+
+validate: install ## Check the training data and domain with Rasa's validator
+	$(BIN)/rasa data validate --fail-on-warnings
+
+check-knowledge: install ## Check the answers and sources in knowledge/
+	$(BIN)/python -m actions.check_knowledge
+
+test-fast: install ## Run the quick tests (no training, no servers)
+	$(BIN)/python -m pytest -m "not slow"
+
+test: install $(MODEL) ## Run every test (trains first if needed)
+	$(BIN)/python -m pytest
+
+clean: ## Remove the trained model, built pipeline and test output (keeps var/ conversations)
+	rm -rf models build results .pytest_cache

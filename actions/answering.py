@@ -1,0 +1,120 @@
+"""Decide what to say to a question: the dialogue logic, free of Rasa types.
+
+The action hands in what the tracker knows (intent, condition slot, conditions
+named in the message, the question waiting for a condition) and gets back the
+messages to send and the slots to set.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Union
+
+from actions import render
+from actions.conditions import GENERAL, PATIENT_CONDITIONS, normalize_condition
+from actions.knowledge import Entry, KnowledgeBase
+from actions.names import (
+    INTENT_INFORM_CONDITION,
+    SLOT_CONDITION,
+    SLOT_LAST_ENTRY,
+    SLOT_LAST_TOPIC,
+    SLOT_PENDING_TOPIC,
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class NeedCondition:
+    topic: str
+    options: tuple
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    topic: str
+    condition: Optional[str]
+
+
+Selection = Union[Answer, NeedCondition, NoAnswer]
+
+
+def select(kb: KnowledgeBase, topic: str, condition: Optional[str]) -> Selection:
+    """Pick the entry for a topic: the condition's own, else the general one.
+
+    With the condition unknown, a topic whose answer differs by condition needs the
+    condition first; a topic with one answer gets that answer.
+    """
+    entries = kb.entries_for(topic)
+    specific = tuple(c for c in PATIENT_CONDITIONS if c in entries)
+    if condition in PATIENT_CONDITIONS:
+        chosen = entries.get(condition) or entries.get(GENERAL)
+        # Never pass another condition's answer off as this one's.
+        return Answer(chosen) if chosen else NoAnswer(topic, condition)
+    if len(specific) > 1:
+        return NeedCondition(topic, specific)
+    if GENERAL in entries:
+        return Answer(entries[GENERAL])
+    if specific:
+        return Answer(entries[specific[0]])
+    return NoAnswer(topic, condition)
+
+
+@dataclass
+class Turn:
+    """What to send and which slots to set, in order."""
+
+    messages: List[render.Message] = field(default_factory=list)
+    slots: Dict[str, Optional[str]] = field(default_factory=dict)
+
+
+def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[str],
+            mentioned: Iterable[str] = (), pending_topic: Optional[str] = None
+            ) -> Turn:
+    """Answer a question topic, or the question that was waiting for a condition."""
+    condition = _latest_condition(mentioned) or normalize_condition(condition_slot)
+    turn = Turn()
+    if condition:
+        turn.slots[SLOT_CONDITION] = condition
+    elif condition_slot is not None:
+        turn.slots[SLOT_CONDITION] = None  # not a condition we know: forget it
+
+    if intent == INTENT_INFORM_CONDITION:
+        if pending_topic and pending_topic in kb.topics:
+            topic = pending_topic
+        elif condition:
+            turn.messages.append(render.condition_noted(condition))
+            return turn
+        else:
+            turn.messages.append(render.ask_condition())
+            return turn
+    elif intent in kb.topics:
+        topic = intent
+    else:
+        turn.messages.append(render.no_sourced_answer(kb.clinic, condition))
+        turn.slots[SLOT_PENDING_TOPIC] = None
+        return turn
+
+    selection = select(kb, topic, condition)
+    if isinstance(selection, NeedCondition):
+        turn.messages.append(render.ask_condition(selection.options))
+        turn.slots[SLOT_PENDING_TOPIC] = topic
+        return turn
+    turn.slots[SLOT_PENDING_TOPIC] = None
+    turn.slots[SLOT_LAST_TOPIC] = topic
+    if isinstance(selection, NoAnswer):
+        turn.messages.append(render.no_sourced_answer(kb.clinic, condition))
+        turn.slots[SLOT_LAST_ENTRY] = None
+        return turn
+    entry = selection.entry
+    turn.messages.append(render.answer(entry, kb.sources_of(entry)))
+    turn.slots[SLOT_LAST_ENTRY] = entry.key
+    return turn
+
+
+def _latest_condition(mentioned: Iterable[str]) -> Optional[str]:
+    """The last condition named in the message, if any was recognised."""
+    found = [c for c in (normalize_condition(m) for m in mentioned) if c]
+    return found[-1] if found else None

@@ -1,0 +1,51 @@
+"""The conversation store, chosen by environment variable instead of file edits.
+
+By default conversations go to an SQLite file inside the project (``var/``), so a
+clinic can start with nothing else installed and a restart forgets nothing. Set
+``TRACKER_STORE_URL`` (e.g. ``postgresql://rasa:secret@db.internal:5432/rasa``) to
+keep them in PostgreSQL, which several Rasa servers can share.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine.url import make_url
+
+logger = logging.getLogger(__name__)
+
+ENV_URL = "TRACKER_STORE_URL"
+DEFAULT_SQLITE_FILE = Path(__file__).resolve().parent.parent / "var" / "conversations.db"
+
+
+def configured_url(environ: Optional[dict] = None) -> str:
+    """The database URL in force: the environment's, else the SQLite default."""
+    environ = os.environ if environ is None else environ
+    url = (environ.get(ENV_URL) or "").strip()
+    if url:
+        make_url(url)  # raises a clear ArgumentError on a malformed URL
+        return url
+    return f"sqlite:///{DEFAULT_SQLITE_FILE}"
+
+
+def describe(url: str) -> str:
+    """The URL with any password hidden, safe to log."""
+    return repr(make_url(url))
+
+
+class ConfiguredSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose database comes from ``TRACKER_STORE_URL``."""
+
+    def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
+                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+        url = configured_url()
+        parsed = make_url(url)
+        if parsed.drivername.startswith("sqlite") and parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        logger.info("Conversations are stored in %s", describe(url))
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)

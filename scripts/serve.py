@@ -1,0 +1,134 @@
+"""Start the action server and the Rasa server together; stop both on Ctrl-C.
+
+Usage: python scripts/serve.py [--rasa-port 5005] [--action-port 5055]
+                               [--model models/tms-assistant.tar.gz]
+
+The Rasa server listens on the REST channel (/webhooks/rest/webhook) and the
+socket.io channel. Conversations go to the store in endpoints.yml (SQLite by
+default; PostgreSQL when TRACKER_STORE_URL is set).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import List, Optional
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from actions.knowledge import check_knowledge  # noqa: E402
+
+DEFAULT_MODEL = ROOT / "models" / "tms-assistant.tar.gz"
+READY_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 15
+
+
+def _endpoints_for(action_port: int) -> Path:
+    """endpoints.yml, or a copy under var/ pointing at another action-server port."""
+    source = ROOT / "endpoints.yml"
+    if action_port == 5055:
+        return source
+    config = yaml.safe_load(source.read_text(encoding="utf-8"))
+    config["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
+    target = ROOT / "var" / f"endpoints-{action_port}.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return target
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rasa-port", type=int,
+                        default=int(os.environ.get("RASA_PORT", 5005)))
+    parser.add_argument("--action-port", type=int,
+                        default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    if not args.model.is_file():
+        print(f"No trained model at {args.model}. Run `make train` first.",
+              file=sys.stderr)
+        return 2
+    knowledge, findings = check_knowledge()
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    if knowledge is None:
+        print("The answers in knowledge/ have errors (above); fix them and start "
+              "again.", file=sys.stderr)
+        return 2
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
+               PYTHONWARNINGS="ignore")
+    python = sys.executable
+    actions = subprocess.Popen(
+        [python, "-m", "rasa_sdk", "--actions", "actions",
+         "--port", str(args.action_port)], cwd=ROOT, env=env)
+    rasa = subprocess.Popen(
+        [python, "-m", "rasa", "run", "--model", str(args.model),
+         "--endpoints", str(_endpoints_for(args.action_port)),
+         "--credentials", str(ROOT / "credentials.yml"),
+         "--port", str(args.rasa_port)], cwd=ROOT, env=env)
+    processes = [actions, rasa]
+
+    def on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        checks = [f"http://localhost:{args.action_port}/health",
+                  f"http://localhost:{args.rasa_port}/"]
+        while not all(_ready(url) for url in checks):
+            if any(p.poll() is not None for p in processes):
+                print("A server stopped while starting; see the messages above.",
+                      file=sys.stderr)
+                return 1
+            if time.monotonic() > deadline:
+                print("The servers did not start in time.", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        print(f"\nThe assistant is ready.\n"
+              f"  REST:      POST http://localhost:{args.rasa_port}/webhooks/rest/webhook"
+              f"\n  socket.io: http://localhost:{args.rasa_port}/socket.io\n"
+              f"Press Ctrl-C to stop.\n", flush=True)
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping the assistant...", flush=True)
+        return 0
+    finally:
+        _stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

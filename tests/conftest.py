@@ -1,0 +1,141 @@
+"""Shared test helpers: a tracker factory and small knowledge folders."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+import uuid
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import psycopg2
+import pytest
+from rasa_sdk import Tracker
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+TODAY = dt.date(2026, 11, 22)
+#: The PostgreSQL server every development and CI machine runs (trust auth).
+POSTGRES_ADMIN = "postgresql://postgres@localhost:5432/test"
+
+
+def make_tracker(intent: Optional[str] = None, slots: Optional[Dict] = None,
+                 entities: Iterable[Dict] = (), text: str = "",
+                 sender: str = "test-user", **parse_data) -> Tracker:
+    """A tracker whose latest message has this intent, these entities and slots."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0} if intent else {},
+        "entities": list(entities),
+        **parse_data,
+    }
+    return Tracker(sender_id=sender, slots=dict(slots or {}), latest_message=latest,
+                   events=[], paused=False, followup_action=None,
+                   active_loop={}, latest_action_name="action_listen")
+
+
+def condition_entity(value: str) -> Dict:
+    return {"entity": "condition", "value": value, "start": 0, "end": len(value),
+            "extractor": "SpacyEntityExtractor"}
+
+
+class KnowledgeFolder:
+    """A throwaway copy of knowledge/ that a test can break on purpose."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relative: str, content: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content).lstrip(), encoding="utf-8")
+        return path
+
+    def read(self, relative: str) -> str:
+        return (self.root / relative).read_text(encoding="utf-8")
+
+    def replace(self, relative: str, old: str, new: str) -> None:
+        text = self.read(relative)
+        assert old in text, f"{old!r} not in {relative}"
+        (self.root / relative).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> KnowledgeFolder:
+    """A copy of the real knowledge/ folder."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return KnowledgeFolder(target)
+
+
+SOURCES = """
+sources:
+  - id: src_a
+    title: Source A
+    publisher: Publisher A
+    url: https://a.example/page
+    last_reviewed: 2026-11-01
+  - id: src_b
+    title: Source B
+    publisher: Publisher B
+    last_reviewed: 2026-11-01
+"""
+
+CLINIC = """
+clinic:
+  name: Test Clinic
+  phone: 555-0100
+  email: hello@clinic.example
+  hours: Mon-Fri 9-5
+  website: https://clinic.example
+"""
+
+
+def entry(topic: str, condition: str, text: str, sources: List[str],
+          details: Optional[str] = None) -> str:
+    lines = [f"  - topic: {topic}", f"    condition: {condition}", f"    text: {text}"]
+    if details:
+        lines.append(f"    details: {details}")
+    lines += [f"    sources: [{', '.join(sources)}]", "    last_reviewed: 2026-11-01",
+              "    next_review: 2027-11-01"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def small_knowledge(tmp_path: Path) -> KnowledgeFolder:
+    """A minimal valid knowledge folder with topics of every shape."""
+    folder = KnowledgeFolder(tmp_path / "knowledge")
+    folder.write("sources.yml", SOURCES)
+    folder.write("clinic.yml", CLINIC)
+    folder.write("answers/topics.yml", "entries:\n" + "".join([
+        # differs by condition, no general answer
+        entry("split", "stroke", "Split answer for stroke.", ["src_a"]),
+        entry("split", "phantom_limb_pain", "Split answer for PLP.", ["src_b"],
+              details="More about PLP."),
+        # one general answer
+        entry("shared", "general", "Shared answer for everyone.", ["src_a", "src_b"]),
+        # general answer plus a stroke-specific one
+        entry("mixed", "general", "Mixed general answer.", ["src_b"]),
+        entry("mixed", "stroke", "Mixed stroke answer.", ["src_a"]),
+        # only stroke
+        entry("stroke_only", "stroke", "Only for stroke.", ["src_a"]),
+    ]))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def postgres_database():
+    """A fresh database on the local PostgreSQL server, dropped afterwards."""
+    name = f"tms_test_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(POSTGRES_ADMIN)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@localhost:5432/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()

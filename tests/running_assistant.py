@@ -1,0 +1,90 @@
+"""Start the real assistant (scripts/serve.py) for a test, and talk to it."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 300
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class RunningAssistant:
+    """Both servers, started by the same launcher `make run` uses."""
+
+    def __init__(self, env: Dict[str, str], log_path: Path):
+        self.rasa_port = free_port()
+        self.action_port = free_port()
+        self.env = dict(os.environ, **env)
+        self.log_path = log_path
+        self.process: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> "RunningAssistant":
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "serve.py"),
+             "--rasa-port", str(self.rasa_port),
+             "--action-port", str(self.action_port)],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the assistant exited; see {self.log_path}:\n"
+                                   + self.log_tail())
+            with open(self.log_path, "rb") as new_output:
+                new_output.seek(offset)
+                if b"The assistant is ready." in new_output.read():
+                    return self
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"the assistant did not start; see {self.log_path}")
+
+    def stop(self, timeout: float = 60) -> int:
+        """Ctrl-C, as a person at the terminal would; returns the exit code."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def send(self, sender: str, text: str, timeout: float = 60) -> List[dict]:
+        response = requests.post(f"{self.url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text},
+                                 timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+
+    def say(self, sender: str, text: str) -> str:
+        """The whole reply as one text (REST splits paragraphs into messages)."""
+        return "\n\n".join(m.get("text", "") for m in self.send(sender, text))

@@ -1,0 +1,146 @@
+"""The answer action, as a patient would see its replies."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionAnswerQuestion
+from actions.knowledge import load_knowledge
+from actions.names import (
+    INTENT_INFORM_CONDITION,
+    SLOT_CONDITION,
+    SLOT_LAST_ENTRY,
+    SLOT_LAST_TOPIC,
+    SLOT_PENDING_TOPIC,
+)
+from tests.conftest import KNOWLEDGE, TODAY, condition_entity, make_tracker
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return ActionAnswerQuestion(load_knowledge(KNOWLEDGE, today=TODAY))
+
+
+@pytest.fixture
+def small(small_knowledge):
+    return ActionAnswerQuestion(load_knowledge(small_knowledge.root, today=TODAY))
+
+
+def run(action, **tracker_args):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, make_tracker(**tracker_args), domain={})
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return dispatcher.messages, slots
+
+
+def test_stroke_fda_question_gets_the_stroke_answer_and_its_source(shipped):
+    messages, slots = run(shipped, intent="fda_status", slots={"condition": "stroke"})
+    assert len(messages) == 1
+    text = messages[0]["text"]
+    assert text.startswith("No. TMS is not FDA-cleared for stroke rehabilitation.")
+    body, sources = text.split("\n\nSources:\n")
+    assert "phantom" not in body.lower()
+    assert sources == ("- TMS for Stroke Rehabilitation: Harnessing Neuroplasticity "
+                       "for Recovery (TMSList) https://tmslist.com")
+    assert slots[SLOT_LAST_TOPIC] == "fda_status"
+    assert slots[SLOT_LAST_ENTRY] == "fda_status/stroke"
+    assert slots[SLOT_PENDING_TOPIC] is None
+
+
+def test_phantom_limb_cost_question_named_in_the_message(shipped):
+    messages, slots = run(shipped, intent="cost",
+                          entities=[condition_entity("lost my leg")])
+    text = messages[0]["text"]
+    assert "$200 to $400 per session" in text
+    assert text.endswith("- TMS for Phantom Limb Pain (TMSList) "
+                         "https://tmslist.com/treatments/phantom-limb-pain/")
+    assert slots[SLOT_CONDITION] == "phantom_limb_pain"
+
+
+def test_source_without_a_link_is_named_without_one(shipped):
+    messages, _ = run(shipped, intent="therapy_pairing", slots={"condition": "stroke"})
+    assert messages[0]["text"].endswith(
+        "- NEURO®: NovEl Intervention Using Repetitive TMS and Intensive Occupational "
+        "Therapy (The Jikei University Hospital, Tokyo)")
+
+
+def test_unknown_condition_asks_with_buttons_and_remembers_the_question(shipped):
+    messages, slots = run(shipped, intent="fda_status")
+    assert messages[0]["text"] == ("Are you asking about stroke recovery or phantom "
+                                   "limb pain?")
+    buttons = messages[0]["buttons"]
+    assert [b["title"] for b in buttons] == ["Stroke recovery", "Phantom limb pain"]
+    payload = buttons[1]["payload"]
+    assert payload.startswith(f"/{INTENT_INFORM_CONDITION}")
+    assert json.loads(payload[len(INTENT_INFORM_CONDITION) + 1:]) == {
+        "condition": "phantom_limb_pain"}
+    assert slots == {SLOT_PENDING_TOPIC: "fda_status"}
+
+
+def test_reply_to_the_clarification_answers_the_original_question(shipped):
+    messages, slots = run(shipped, intent=INTENT_INFORM_CONDITION,
+                          entities=[condition_entity("phantom_limb_pain")],
+                          slots={SLOT_PENDING_TOPIC: "fda_status",
+                                 SLOT_CONDITION: "phantom_limb_pain"})
+    assert messages[0]["text"].startswith("No. TMS is not FDA-approved for phantom limb "
+                                          "pain.")
+    assert slots[SLOT_PENDING_TOPIC] is None
+    assert slots[SLOT_CONDITION] == "phantom_limb_pain"
+
+
+def test_naming_a_condition_with_nothing_pending_acknowledges_it(shipped):
+    messages, slots = run(shipped, intent=INTENT_INFORM_CONDITION,
+                          entities=[condition_entity("CVA")], slots={"condition": "CVA"})
+    assert "stroke recovery in mind" in messages[0]["text"]
+    assert slots == {SLOT_CONDITION: "stroke"}
+
+
+def test_a_condition_named_now_replaces_the_remembered_one(shipped):
+    messages, slots = run(shipped, intent="timing",
+                          slots={SLOT_CONDITION: "phantom_limb_pain"},
+                          entities=[condition_entity("stroke")])
+    assert "3 to 6 months after the stroke" in messages[0]["text"]
+    assert slots[SLOT_CONDITION] == "stroke"
+
+
+def test_unrecognised_reply_to_clarification_asks_again(shipped):
+    messages, slots = run(shipped, intent=INTENT_INFORM_CONDITION,
+                          slots={SLOT_PENDING_TOPIC: "cost"})
+    assert messages[0]["text"].startswith("Are you asking about")
+    assert slots[SLOT_PENDING_TOPIC] == "cost"
+
+
+def test_general_answer_needs_no_condition(small):
+    messages, slots = run(small, intent="shared")
+    assert messages[0]["text"].startswith("Shared answer for everyone.")
+    assert "- Source A (Publisher A) https://a.example/page" in messages[0]["text"]
+    assert "- Source B (Publisher B)" in messages[0]["text"]
+
+
+def test_condition_specific_answer_wins_over_general(small):
+    messages, _ = run(small, intent="mixed", slots={SLOT_CONDITION: "stroke"})
+    assert messages[0]["text"].startswith("Mixed stroke answer.")
+    messages, _ = run(small, intent="mixed", slots={SLOT_CONDITION: "phantom_limb_pain"})
+    assert messages[0]["text"].startswith("Mixed general answer.")
+
+
+def test_single_condition_topic_is_answered_without_asking(small):
+    messages, _ = run(small, intent="stroke_only")
+    assert messages[0]["text"].startswith("Only for stroke.")
+
+
+def test_another_conditions_answer_is_never_passed_off(small):
+    messages, slots = run(small, intent="stroke_only",
+                          slots={SLOT_CONDITION: "phantom_limb_pain"})
+    text = messages[0]["text"]
+    assert "Only for stroke" not in text
+    assert "don't have a sourced answer to that for phantom limb pain" in text
+    assert "Test Clinic" in text and "555-0100" in text
+    assert slots[SLOT_LAST_ENTRY] is None
+
+
+def test_unknown_slot_value_is_forgotten(small):
+    _, slots = run(small, intent="shared", slots={SLOT_CONDITION: "my knee"})
+    assert slots[SLOT_CONDITION] is None

@@ -1,0 +1,39 @@
+"""How what patients type maps to the conditions the assistant knows."""
+import pytest
+
+from actions.conditions import (
+    PHANTOM_LIMB_PAIN,
+    STROKE,
+    entity_ruler_patterns,
+    normalize_condition,
+    normalize_therapy,
+)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("stroke", STROKE), ("Stroke", STROKE), ("CVA", STROKE), ("strok", STROKE),
+    ("post-stroke", STROKE), ("hemiparesis", STROKE), ("mini stroke", STROKE),
+    ("phantom limb pain", PHANTOM_LIMB_PAIN), ("PLP", PHANTOM_LIMB_PAIN),
+    ("lost my leg", PHANTOM_LIMB_PAIN), ("amputee", PHANTOM_LIMB_PAIN),
+    ("phantom_limb_pain", PHANTOM_LIMB_PAIN), ("phantom pain", PHANTOM_LIMB_PAIN),
+    ("my knee", None), ("", None), (None, None), (42, None),
+])
+def test_normalize_condition(typed, expected):
+    assert normalize_condition(typed) == expected
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("mirror therapy", "mirror_therapy"), ("CIMT", "cimt"),
+    ("occupational therapy", "occupational_therapy"), ("yoga", None),
+])
+def test_normalize_therapy(typed, expected):
+    assert normalize_therapy(typed) == expected
+
+
+def test_entity_ruler_patterns_cover_both_labels():
+    patterns = entity_ruler_patterns()
+    labels = {p["label"] for p in patterns}
+    assert labels == {"condition", "therapy"}
+    lost_leg = [p for p in patterns if [t["LOWER"] for t in p["pattern"]]
+                == ["lost", "my", "leg"]]
+    assert lost_leg and lost_leg[0]["id"] == PHANTOM_LIMB_PAIN

@@ -1,0 +1,140 @@
+"""The whole assistant, started as `make run` starts it, over REST.
+
+Runs once with the default SQLite store and once with a real PostgreSQL database.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from tests.running_assistant import RunningAssistant, port_open
+
+pytestmark = pytest.mark.slow
+
+STROKE_SOURCE = ("TMS for Stroke Rehabilitation: Harnessing Neuroplasticity for "
+                 "Recovery (TMSList) https://tmslist.com")
+PLP_SOURCE = ("TMS for Phantom Limb Pain (TMSList) "
+              "https://tmslist.com/treatments/phantom-limb-pain/")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('store')}/conversations.db"
+    return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture(scope="module")
+def assistant(store_url, tmp_path_factory):
+    log = tmp_path_factory.mktemp("logs") / "assistant.log"
+    running = RunningAssistant({"TRACKER_STORE_URL": store_url}, log).start()
+    yield running
+    running.stop()
+
+
+def new_sender() -> str:
+    return f"patient-{uuid.uuid4().hex[:8]}"
+
+
+def test_stroke_question_gets_the_stroke_answer_and_source(assistant):
+    reply = assistant.say(new_sender(), "my husband had a stroke in may, is tms fda "
+                                        "approved for that?")
+    assert reply.startswith("No. TMS is not FDA-cleared for stroke rehabilitation.")
+    assert reply.endswith(f"Sources:\n- {STROKE_SOURCE}")
+
+
+def test_phantom_limb_question_gets_the_phantom_limb_answer(assistant):
+    reply = assistant.say(new_sender(), "i lost my leg last year, does insurance pay "
+                                        "for tms")
+    assert "$200 to $400 per session" in reply
+    assert reply.endswith(f"Sources:\n- {PLP_SOURCE}")
+
+
+def test_question_before_the_condition_is_known_is_clarified_then_answered(assistant):
+    sender = new_sender()
+    [question] = assistant.send(sender, "is tms fda approved?")
+    assert question["text"] == ("Are you asking about stroke recovery or phantom limb "
+                                "pain?")
+    titles = [b["title"] for b in question["buttons"]]
+    assert titles == ["Stroke recovery", "Phantom limb pain"]
+    reply = assistant.say(sender, question["buttons"][1]["payload"])  # click it
+    assert reply.startswith("No. TMS is not FDA-approved for phantom limb pain.")
+    assert reply.endswith(PLP_SOURCE)
+    # ...and the condition is remembered for the next question
+    assert "$200 to $400" in assistant.say(sender, "how much does it cost")
+
+
+def test_typed_reply_to_the_clarification_works_too(assistant):
+    sender = new_sender()
+    assert assistant.say(sender, "does tms replace physical therapy").startswith(
+        "Are you asking about")
+    reply = assistant.say(sender, "its for my mom, she had a stroke")
+    assert reply.startswith("TMS does not replace therapy.")
+
+
+def test_the_condition_can_be_changed(assistant):
+    sender = new_sender()
+    assistant.say(sender, "i'm an amputee")
+    assert "$200 to $400" in assistant.say(sender, "how much is it")
+    assistant.say(sender, "actually it's about my dad, he had a stroke")
+    assert assistant.say(sender, "how much is it").startswith(
+        "Insurance coverage for TMS after stroke is limited")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", "your message was empty"),
+    ("😀😀😀", "couldn't find any words"),
+    ("¿La estimulación magnética es segura?", "I can only answer in English"),
+    ("<script>alert('x')</script>", "couldn't find any words"),
+    ("asdfghjkl", "didn't understand"),
+])
+def test_bad_input_gets_a_short_kind_reply(assistant, text, expected):
+    replies = assistant.send(new_sender(), text)
+    assert len(replies) == 1
+    assert expected in replies[0]["text"]
+    assert "Traceback" not in replies[0]["text"]
+
+
+def test_huge_message_is_answered_within_a_second_and_loses_nothing(assistant):
+    sender = new_sender()
+    assistant.say(sender, "my dad had a stroke")
+    start = time.perf_counter()
+    reply = assistant.say(sender, "please help " * 10_000)  # 120,000 characters
+    assert time.perf_counter() - start < 1.0
+    assert "long message" in reply
+    # the conversation goes on, condition remembered
+    assert assistant.say(sender, "is it fda approved").startswith(
+        "No. TMS is not FDA-cleared for stroke")
+
+
+def test_huge_message_does_not_delay_other_patients(assistant):
+    import threading
+
+    timings = {}
+
+    def huge():
+        start = time.perf_counter()
+        assistant.send(new_sender(), "x" * 1_000_000)
+        timings["huge"] = time.perf_counter() - start
+
+    thread = threading.Thread(target=huge)
+    thread.start()
+    start = time.perf_counter()
+    reply = assistant.say(new_sender(), "hello")
+    timings["other"] = time.perf_counter() - start
+    thread.join()
+    assert reply.startswith("Hello!")
+    assert timings["other"] < 1.0 and timings["huge"] < 2.0, timings
+
+
+def test_restart_forgets_nothing_and_ctrl_c_stops_both_servers(assistant):
+    sender = new_sender()
+    assistant.say(sender, "i lost my arm two years ago")
+    assert assistant.stop() == 0
+    assert not port_open(assistant.rasa_port)
+    assert not port_open(assistant.action_port)
+    assistant.start()
+    # no condition in this message: it must come from the stored conversation
+    assert "$200 to $400" in assistant.say(sender, "how much does it cost")

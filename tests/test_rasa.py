@@ -1,0 +1,59 @@
+"""Rasa's own checks: the training data validates and the conversation tests pass;
+and the domain, the rules and knowledge/ agree on the question topics."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from actions.knowledge import load_knowledge
+from actions.names import ACTION_ANSWER, INTENT_INFORM_CONDITION
+from tests.conftest import KNOWLEDGE, ROOT, TODAY
+
+MODEL = ROOT / "models" / "tms-assistant.tar.gz"
+
+
+def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def answer_rule_intents() -> set:
+    intents = set()
+    for path in (ROOT / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text())["rules"]:
+            steps = rule["steps"]
+            for step, following in zip(steps, steps[1:], strict=False):
+                if following.get("action") != ACTION_ANSWER:
+                    continue
+                options = step.get("or", [step])
+                intents.update(o["intent"] for o in options if "intent" in o)
+    return intents
+
+
+def test_every_knowledge_topic_is_an_intent_answered_by_the_action():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    topics = set(load_knowledge(KNOWLEDGE, today=TODAY).topics)
+    assert topics <= set(domain["intents"])
+    assert answer_rule_intents() == topics | {INTENT_INFORM_CONDITION}
+
+
+@pytest.mark.slow
+def test_rasa_data_validate_is_clean():
+    result = rasa("data", "validate", "--fail-on-warnings")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "UserWarning" not in result.stderr
+
+
+@pytest.mark.slow
+def test_conversation_tests_pass(tmp_path):
+    assert MODEL.is_file(), "no trained model: run `make train` (make test does)"
+    result = rasa("test", "core", "--model", str(MODEL), "--stories",
+                  str(ROOT / "tests" / "test_stories.yml"),
+                  "--fail-on-prediction-errors", "--out", str(tmp_path))
+    failed = (tmp_path / "failed_test_stories.yml")
+    report = failed.read_text() if failed.exists() else ""
+    assert result.returncode == 0, report or result.stderr[-3000:]
+    assert "None of the test stories failed" in report

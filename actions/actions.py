@@ -43,4 +43,6 @@ class ActionAnswerQuestion(Action):
         for message in turn.messages:
             dispatcher.utter_message(text=message.text,
                                      buttons=render.as_button_dicts(message.buttons))
-        return [SlotSet(slot, value) for slot, value in turn.slots.items()]
+        # Only changes: every event is replayed on each later turn of the session.
+        return [SlotSet(slot, value) for slot, value in turn.slots.items()
+                if tracker.get_slot(slot) != value]

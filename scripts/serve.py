@@ -92,7 +92,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         [python, "-m", "rasa_sdk", "--actions", "actions",
          "--port", str(args.action_port)], cwd=ROOT, env=env)
     rasa = subprocess.Popen(
-        [python, "-m", "rasa", "run", "--model", str(args.model),
+        [python, "-m", "addons.rasa_server", "run", "--model", str(args.model),
          "--endpoints", str(_endpoints_for(args.action_port)),
          "--credentials", str(ROOT / "credentials.yml"),
          "--port", str(args.rasa_port)], cwd=ROOT, env=env)

@@ -44,9 +44,7 @@ def test_stroke_fda_question_gets_the_stroke_answer_and_its_source(shipped):
     assert "phantom" not in body.lower()
     assert sources == ("- TMS for Stroke Rehabilitation: Harnessing Neuroplasticity "
                        "for Recovery (TMSList) https://tmslist.com")
-    assert slots[SLOT_LAST_TOPIC] == "fda_status"
-    assert slots[SLOT_LAST_ENTRY] == "fda_status/stroke"
-    assert slots[SLOT_PENDING_TOPIC] is None
+    assert slots == {SLOT_LAST_TOPIC: "fda_status", SLOT_LAST_ENTRY: "fda_status/stroke"}
 
 
 def test_phantom_limb_cost_question_named_in_the_message(shipped):
@@ -87,7 +85,7 @@ def test_reply_to_the_clarification_answers_the_original_question(shipped):
     assert messages[0]["text"].startswith("No. TMS is not FDA-approved for phantom limb "
                                           "pain.")
     assert slots[SLOT_PENDING_TOPIC] is None
-    assert slots[SLOT_CONDITION] == "phantom_limb_pain"
+    assert SLOT_CONDITION not in slots  # already set from the button's entity
 
 
 def test_naming_a_condition_with_nothing_pending_acknowledges_it(shipped):
@@ -109,7 +107,7 @@ def test_unrecognised_reply_to_clarification_asks_again(shipped):
     messages, slots = run(shipped, intent=INTENT_INFORM_CONDITION,
                           slots={SLOT_PENDING_TOPIC: "cost"})
     assert messages[0]["text"].startswith("Are you asking about")
-    assert slots[SLOT_PENDING_TOPIC] == "cost"
+    assert slots == {}  # still waiting for the condition to answer "cost"
 
 
 def test_general_answer_needs_no_condition(small):
@@ -133,12 +131,20 @@ def test_single_condition_topic_is_answered_without_asking(small):
 
 def test_another_conditions_answer_is_never_passed_off(small):
     messages, slots = run(small, intent="stroke_only",
-                          slots={SLOT_CONDITION: "phantom_limb_pain"})
+                          slots={SLOT_CONDITION: "phantom_limb_pain",
+                                 SLOT_LAST_ENTRY: "mixed/general"})
     text = messages[0]["text"]
     assert "Only for stroke" not in text
     assert "don't have a sourced answer to that for phantom limb pain" in text
     assert "Test Clinic" in text and "555-0100" in text
     assert slots[SLOT_LAST_ENTRY] is None
+
+
+def test_only_changed_slots_are_set(shipped):
+    _, slots = run(shipped, intent="cost", slots={
+        SLOT_CONDITION: "stroke", SLOT_LAST_TOPIC: "cost", SLOT_LAST_ENTRY: "cost/stroke",
+        SLOT_PENDING_TOPIC: None})
+    assert slots == {}
 
 
 def test_unknown_slot_value_is_forgotten(small):

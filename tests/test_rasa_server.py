@@ -1,0 +1,36 @@
+"""The faster action-response validation keeps Rasa's checks."""
+import time
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from addons.rasa_server import install_cached_action_validation
+
+GOOD = {"events": [{"event": "slot", "name": "condition", "value": "stroke",
+                    "timestamp": None}],
+        "responses": [{"text": "No. TMS is not FDA-cleared for stroke.", "buttons": []}]}
+
+
+@pytest.fixture(scope="module")
+def action():
+    original = RemoteAction._validate_action_result
+    install_cached_action_validation()
+    yield RemoteAction("action_answer_question", None)
+    RemoteAction._validate_action_result = original
+
+
+def test_valid_response_passes_quickly(action):
+    start = time.perf_counter()
+    for _ in range(20):
+        assert action._validate_action_result(GOOD) is True
+    assert (time.perf_counter() - start) / 20 < 0.015
+
+
+@pytest.mark.parametrize("bad", [
+    {"events": [{"event": "slot"}], "responses": []},
+    {"events": [], "responses": "not a list"},
+])
+def test_invalid_response_is_still_rejected_with_rasas_message(action, bad):
+    with pytest.raises(ValidationError, match="Failed to validate Action server"):
+        action._validate_action_result(bad)

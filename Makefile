@@ -14,7 +14,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run train test test-fast validate check-knowledge clean
+.PHONY: help install run train test test-fast validate check-knowledge evaluate-safety clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ validate: install ## Check the training data and domain with Rasa's validator
 
 check-knowledge: install ## Check the answers and sources in knowledge/
 	$(BIN)/python -m actions.check_knowledge
+
+evaluate-safety: install ## Recall and false alarms of the emergency screen
+	$(BIN)/python scripts/evaluate_safety.py
 
 test-fast: install ## Run the quick tests (no training, no servers)
 	$(BIN)/python -m pytest -m "not slow"

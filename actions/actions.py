@@ -1,48 +1,170 @@
 """Rasa SDK actions: translate between the tracker and the plain modules."""
 from __future__ import annotations
 
-import logging
-from typing import Any, Dict, List, Optional, Text
+import functools
+from abc import ABC, abstractmethod
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answering, render
+from actions import answering, render, support
+from actions.answering import Turn
 from actions.knowledge import KnowledgeBase, load_knowledge
 from actions.names import (
     ACTION_ANSWER,
+    ACTION_DISCLAIMER,
+    ACTION_FALLBACK,
+    ACTION_FEEDBACK,
+    ACTION_HANDOFF,
     ENTITY_CONDITION,
+    INTENT_FEEDBACK_POSITIVE,
+    INTENT_FRUSTRATION,
+    INTENT_SOMETHING_ELSE,
     SLOT_CONDITION,
+    SLOT_DISCLAIMER_DUE,
+    SLOT_FEEDBACK,
+    SLOT_HANDOFF,
+    SLOT_LAST_ENTRY,
+    SLOT_LAST_TOPIC,
+    SLOT_MISSES,
     SLOT_PENDING_TOPIC,
+    SLOT_THERAPY,
 )
 
-logger = logging.getLogger(__name__)
+#: Slots that record something for staff: set every time, even to the same value.
+RECORD_SLOTS = (SLOT_HANDOFF, SLOT_FEEDBACK)
+#: What the patient told us, kept when an idle conversation starts a new session.
+CARRIED_SLOTS = (SLOT_CONDITION, SLOT_THERAPY, SLOT_LAST_TOPIC, SLOT_LAST_ENTRY)
 
-class ActionAnswerQuestion(Action):
-    """Answer the question topic the patient asked, from knowledge/, with sources."""
+
+@functools.lru_cache(maxsize=1)
+def shared_knowledge() -> KnowledgeBase:
+    """knowledge/, loaded once for all actions when the action server starts."""
+    return load_knowledge()
+
+
+class KnowledgeAction(Action, ABC):
+    """An action that answers from knowledge/ and sends a Turn."""
 
     def __init__(self, knowledge: Optional[KnowledgeBase] = None) -> None:
-        self._knowledge = knowledge if knowledge is not None else load_knowledge()
+        self._knowledge = knowledge if knowledge is not None else shared_knowledge()
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in domain.yml."""
+
+    def send(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+             turn: Turn) -> List[Dict[Text, Any]]:
+        if tracker.get_slot(SLOT_DISCLAIMER_DUE) is not False:
+            # The first reply of the session ends with the disclaimer (no extra call).
+            turn.messages.append(render.Message(self._knowledge.clinic.disclaimer))
+            turn.slots[SLOT_DISCLAIMER_DUE] = False
+        for message in turn.messages:
+            dispatcher.utter_message(text=message.text,
+                                     buttons=render.as_button_dicts(message.buttons))
+        # Only changes, besides records: every event is replayed on each later turn.
+        return [SlotSet(slot, value) for slot, value in turn.slots.items()
+                if slot in RECORD_SLOTS or tracker.get_slot(slot) != value]
+
+
+def _intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def _entity_values(tracker: Tracker, entity: str) -> Iterable[str]:
+    return [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+            if e.get("entity") == entity]
+
+
+class ActionAnswerQuestion(KnowledgeAction):
+    """Answer the question topic the patient asked, from knowledge/, with sources."""
 
     def name(self) -> Text:
         return ACTION_ANSWER
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        latest = tracker.latest_message or {}
-        mentioned = [e.get("value") for e in latest.get("entities") or []
-                     if e.get("entity") == ENTITY_CONDITION]
         turn = answering.respond(
             self._knowledge,
-            intent=(latest.get("intent") or {}).get("name"),
+            intent=_intent(tracker),
             condition_slot=tracker.get_slot(SLOT_CONDITION),
-            mentioned=mentioned,
+            mentioned=_entity_values(tracker, ENTITY_CONDITION),
             pending_topic=tracker.get_slot(SLOT_PENDING_TOPIC),
         )
-        for message in turn.messages:
-            dispatcher.utter_message(text=message.text,
-                                     buttons=render.as_button_dicts(message.buttons))
-        # Only changes: every event is replayed on each later turn of the session.
-        return [SlotSet(slot, value) for slot, value in turn.slots.items()
-                if tracker.get_slot(slot) != value]
+        return self.send(dispatcher, tracker, turn)
+
+
+class ActionFallback(KnowledgeAction):
+    """Low confidence or "something else": offer likely topics, then the clinic."""
+
+    def name(self) -> Text:
+        return ACTION_FALLBACK
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn = support.fallback(
+            self._knowledge,
+            ranking=(tracker.latest_message or {}).get("intent_ranking") or [],
+            misses=tracker.get_slot(SLOT_MISSES) or 0,
+            something_else=_intent(tracker) == INTENT_SOMETHING_ELSE,
+        )
+        return self.send(dispatcher, tracker, turn)
+
+
+class ActionHandoff(KnowledgeAction):
+    """The clinic's contact details, recorded as a handoff request."""
+
+    def name(self) -> Text:
+        return ACTION_HANDOFF
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        reason = (support.FRUSTRATED if _intent(tracker) == INTENT_FRUSTRATION
+                  else support.ASKED)
+        return self.send(dispatcher, tracker, support.handoff(self._knowledge, reason))
+
+
+class ActionRecordFeedback(KnowledgeAction):
+    """Whether an answer helped, recorded against the entry shown."""
+
+    def name(self) -> Text:
+        return ACTION_FEEDBACK
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn = support.feedback(self._knowledge,
+                                helpful=_intent(tracker) == INTENT_FEEDBACK_POSITIVE,
+                                last_entry=tracker.get_slot(SLOT_LAST_ENTRY))
+        return self.send(dispatcher, tracker, turn)
+
+
+class ActionDisclaimer(KnowledgeAction):
+    """Once per session, after the first reply when that reply is a plain response
+    (greeting, thanks...): education, not advice or emergencies. Actions that answer
+    from knowledge add the line themselves."""
+
+    def name(self) -> Text:
+        return ACTION_DISCLAIMER
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if tracker.get_slot(SLOT_DISCLAIMER_DUE) is False:
+            return []
+        dispatcher.utter_message(text=self._knowledge.clinic.disclaimer)
+        return [SlotSet(SLOT_DISCLAIMER_DUE, False)]
+
+
+class ActionSessionStart(Action):
+    """A new session keeps what the patient told us and owes the disclaimer again."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        carried = [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRIED_SLOTS
+                   if tracker.get_slot(slot) is not None]
+        return [SessionStarted(), *carried, SlotSet(SLOT_DISCLAIMER_DUE, True),
+                ActionExecuted("action_listen")]

@@ -17,6 +17,7 @@ from actions.names import (
     SLOT_CONDITION,
     SLOT_LAST_ENTRY,
     SLOT_LAST_TOPIC,
+    SLOT_MISSES,
     SLOT_PENDING_TOPIC,
 )
 
@@ -44,8 +45,9 @@ Selection = Union[Answer, NeedCondition, NoAnswer]
 def select(kb: KnowledgeBase, topic: str, condition: Optional[str]) -> Selection:
     """Pick the entry for a topic: the condition's own, else the general one.
 
-    With the condition unknown, a topic whose answer differs by condition needs the
-    condition first; a topic with one answer gets that answer.
+    With the condition unknown, the general answer serves; without one, a topic
+    whose answer differs by condition needs the condition first, and a topic with a
+    single answer gets that answer.
     """
     entries = kb.entries_for(topic)
     specific = tuple(c for c in PATIENT_CONDITIONS if c in entries)
@@ -53,10 +55,10 @@ def select(kb: KnowledgeBase, topic: str, condition: Optional[str]) -> Selection
         chosen = entries.get(condition) or entries.get(GENERAL)
         # Never pass another condition's answer off as this one's.
         return Answer(chosen) if chosen else NoAnswer(topic, condition)
-    if len(specific) > 1:
-        return NeedCondition(topic, specific)
     if GENERAL in entries:
         return Answer(entries[GENERAL])
+    if len(specific) > 1:
+        return NeedCondition(topic, specific)
     if specific:
         return Answer(entries[specific[0]])
     return NoAnswer(topic, condition)
@@ -111,6 +113,7 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     entry = selection.entry
     turn.messages.append(render.answer(entry, kb.sources_of(entry)))
     turn.slots[SLOT_LAST_ENTRY] = entry.key
+    turn.slots[SLOT_MISSES] = 0.0
     return turn
 
 

@@ -19,6 +19,7 @@ from actions.conditions import ENTRY_CONDITIONS
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 SOURCES_FILE = "sources.yml"
+TOPICS_FILE = "topics.yml"
 CLINIC_FILE = "clinic.yml"
 ANSWERS_DIR = "answers"
 
@@ -97,6 +98,8 @@ class Clinic:
     website: str
     emergency_number: str = "911"
     crisis_line: str = "988"
+    disclaimer: str = ("I share general education, not medical advice, and I am not "
+                       "for emergencies.")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class KnowledgeBase:
     sources: Mapping[str, Source]
     entries: Mapping[Tuple[str, str], Entry]
     clinic: Clinic
+    topic_questions: Mapping[str, str] = field(default_factory=dict)
     warnings: Tuple[Finding, ...] = field(default=())
 
     @property
@@ -113,6 +117,10 @@ class KnowledgeBase:
     def entries_for(self, topic: str) -> Dict[str, Entry]:
         """The entries of one topic, by condition."""
         return {cond: e for (t, cond), e in self.entries.items() if t == topic}
+
+    def question(self, topic: str) -> str:
+        """The topic as a patient would ask it (for buttons)."""
+        return self.topic_questions.get(topic, topic.replace("_", " ").capitalize())
 
     def sources_of(self, entry: Entry) -> List[Source]:
         return [self.sources[source_id] for source_id in entry.sources]
@@ -274,7 +282,8 @@ SOURCE_FIELDS = ("id", "title", "publisher", "url", "last_reviewed")
 ENTRY_FIELDS = ("topic", "condition", "text", "details", "sources", "last_reviewed",
                 "next_review")
 CLINIC_FIELDS = ("name", "phone", "email", "hours", "website", "emergency_number",
-                 "crisis_line")
+                 "crisis_line", "disclaimer")
+_OPTIONAL_CLINIC_FIELDS = ("emergency_number", "crisis_line", "disclaimer")
 
 
 def _load_sources(root: Path, findings: List[Finding]) -> Dict[str, Source]:
@@ -303,6 +312,31 @@ def _load_sources(root: Path, findings: List[Finding]) -> Dict[str, Source]:
         if source_id and all(v is not None for i, v in enumerate(source) if i != 3):
             sources[source_id] = Source(*source)
     return sources
+
+
+def _load_topics(root: Path, findings: List[Finding]) -> Dict[str, str]:
+    path = root / TOPICS_FILE
+    checker = _Checker(_relative(path, root), findings)
+    if not path.is_file():
+        checker.add(ERROR, None, None, "the list of question topics is missing")
+        return {}
+    data = _read_yaml(path, root, findings)
+    if data is _UNREADABLE:
+        return {}
+    node = data.get("topics") if isinstance(data, Mapping) else None
+    if not isinstance(node, Mapping):
+        checker.add(ERROR, data, None, "the file must start with 'topics:' followed by "
+                                       "lines like 'cost: What does TMS cost?'")
+        return {}
+    topics = {}
+    for topic in node:
+        question = checker.text(node, topic, str(topic))
+        if not _IDENTIFIER.match(str(topic)):
+            checker.add(ERROR, node, str(topic), "a topic may use only lower-case "
+                                                 "letters, digits and _")
+        elif question:
+            topics[str(topic)] = question
+    return topics
 
 
 def _load_entries(root: Path, sources: Mapping[str, Source], today: dt.date,
@@ -398,7 +432,7 @@ def _load_clinic(root: Path, findings: List[Finding]) -> Optional[Clinic]:
         return None
     checker.unknown_keys(node, CLINIC_FIELDS, "clinic")
     values = {key: checker.text(node, key, "clinic",
-                                required=key not in ("emergency_number", "crisis_line"))
+                                required=key not in _OPTIONAL_CLINIC_FIELDS)
               for key in CLINIC_FIELDS}
     placeholders = [k for k, v in values.items() if v and _PLACEHOLDER.match(v)]
     if placeholders:
@@ -419,12 +453,26 @@ def check_knowledge(root: Path = KNOWLEDGE_DIR, today: Optional[dt.date] = None
     today = today or dt.date.today()
     findings: List[Finding] = []
     sources = _load_sources(root, findings)
+    topics = _load_topics(root, findings)
     entries = _load_entries(root, sources, today, findings)
+    if topics:
+        for entry in entries.values():
+            if entry.topic not in topics:
+                findings.append(Finding(
+                    ERROR, entry.file, entry.line, entry.key,
+                    f"the topic '{entry.topic}' is not in {TOPICS_FILE}; check its "
+                    "spelling, or add it there with the question patients ask"))
+        answered = {topic for topic, _ in entries}
+        for topic in topics:
+            if topic not in answered:
+                findings.append(Finding(
+                    WARNING, f"{root.name}/{TOPICS_FILE}", None, topic,
+                    "no answer has this topic yet"))
     clinic = _load_clinic(root, findings)
     if any(f.severity == ERROR for f in findings) or clinic is None:
         return None, findings
     warnings = tuple(f for f in findings if f.severity == WARNING)
-    return KnowledgeBase(sources, entries, clinic, warnings), findings
+    return KnowledgeBase(sources, entries, clinic, topics, warnings), findings
 
 
 def load_knowledge(root: Path = KNOWLEDGE_DIR, today: Optional[dt.date] = None
@@ -434,3 +482,25 @@ def load_knowledge(root: Path = KNOWLEDGE_DIR, today: Optional[dt.date] = None
     if kb is None:
         raise KnowledgeError(f for f in findings if f.severity == ERROR)
     return kb
+
+
+DEFAULT_EMERGENCY_NUMBER = "911"
+DEFAULT_CRISIS_LINE = "988"
+
+
+def emergency_numbers(root: Path = KNOWLEDGE_DIR) -> Tuple[str, str]:
+    """The emergency and crisis numbers from clinic.yml; the U.S. defaults if the file
+    is missing or broken, because an emergency reply must never fail."""
+    findings: List[Finding] = []
+    path = Path(root) / CLINIC_FILE
+    data = _read_yaml(path, Path(root), findings) if path.is_file() else None
+    node = data.get("clinic") if isinstance(data, Mapping) else None
+    node = node if isinstance(node, Mapping) else {}
+
+    def number(key: str, default: str) -> str:
+        value = node.get(key)
+        text = " ".join(str(value).split()) if value not in (None, "") else ""
+        return text if text and not _PLACEHOLDER.match(text) else default
+
+    return (number("emergency_number", DEFAULT_EMERGENCY_NUMBER),
+            number("crisis_line", DEFAULT_CRISIS_LINE))

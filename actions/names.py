@@ -21,3 +21,24 @@ ACTION_ANSWER = "action_answer_question"
 # it then predicts (see addons/message_guard.py)
 INPUT_PROBLEM = "input_problem"
 INTENT_BAD_INPUT = "bad_input"
+
+# Emergencies: the intent the NLU predicts, and the entities (filling slots of the
+# same names) that carry the kind and the clinic's numbers into the reply
+INTENT_EMERGENCY = "emergency"
+ENTITY_EMERGENCY_TYPE = "emergency_type"
+ENTITY_EMERGENCY_NUMBER = "emergency_number"
+ENTITY_CRISIS_LINE = "crisis_line"
+
+# Support: fallback, handoff, feedback, the session's disclaimer
+SLOT_MISSES = "misses"
+SLOT_HANDOFF = "handoff_requested"
+SLOT_FEEDBACK = "feedback"
+SLOT_DISCLAIMER_DUE = "disclaimer_due"
+INTENT_SOMETHING_ELSE = "something_else"
+INTENT_FEEDBACK_POSITIVE = "feedback_positive"
+INTENT_FEEDBACK_NEGATIVE = "feedback_negative"
+INTENT_FRUSTRATION = "frustration"
+ACTION_FALLBACK = "action_fallback"
+ACTION_HANDOFF = "action_handoff"
+ACTION_FEEDBACK = "action_record_feedback"
+ACTION_DISCLAIMER = "action_disclaimer"

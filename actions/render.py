@@ -11,7 +11,13 @@ from typing import List, Optional, Sequence
 
 from actions.conditions import LABELS, PATIENT_CONDITIONS
 from actions.knowledge import Clinic, Entry, Source
-from actions.names import ENTITY_CONDITION, INTENT_INFORM_CONDITION
+from actions.names import (
+    ENTITY_CONDITION,
+    INTENT_FEEDBACK_NEGATIVE,
+    INTENT_FEEDBACK_POSITIVE,
+    INTENT_INFORM_CONDITION,
+    INTENT_SOMETHING_ELSE,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,10 @@ class Button:
 
     def as_dict(self) -> dict:
         return {"title": self.title, "payload": self.payload}
+
+
+FEEDBACK_BUTTONS = (Button("Helpful", f"/{INTENT_FEEDBACK_POSITIVE}"),
+                    Button("Not helpful", f"/{INTENT_FEEDBACK_NEGATIVE}"))
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,7 @@ def answer(entry: Entry, sources: Sequence[Source], detailed: bool = False) -> M
     body = entry.text
     if detailed and entry.details:
         body = f"{entry.text}\n\n{entry.details}"
-    return Message(f"{body}\n\n{sources_block(sources)}")
+    return Message(f"{body}\n\n{sources_block(sources)}", FEEDBACK_BUTTONS)
 
 
 def condition_button(condition: str) -> Button:
@@ -60,6 +70,39 @@ def ask_condition(options: Sequence[str] = PATIENT_CONDITIONS) -> Message:
 def contact_line(clinic: Clinic) -> str:
     return (f"You can contact {clinic.name}: phone {clinic.phone}, email "
             f"{clinic.email} ({clinic.hours}).")
+
+
+def contact_details(clinic: Clinic) -> str:
+    return (f"{clinic.name}\nPhone: {clinic.phone}\nEmail: {clinic.email}\n"
+            f"Hours: {clinic.hours}\nWebsite: {clinic.website}")
+
+
+def did_you_mean(options: Sequence[Button]) -> Message:
+    return Message("Sorry, I'm not sure I understood. Did you mean one of these?",
+                   [*options, Button("Something else", f"/{INTENT_SOMETHING_ELSE}")])
+
+
+def rephrase() -> Message:
+    return Message("Could you tell me your question in other words? For example: "
+                   "\"Does TMS hurt?\" You can also ask to talk to a person.")
+
+
+def still_unanswered(clinic: Clinic) -> Message:
+    return Message("I'm sorry, I can't find an answer to that. The clinic's staff can "
+                   "help:\n\n" + contact_details(clinic))
+
+
+def handoff(clinic: Clinic) -> Message:
+    return Message("You can reach the clinic's staff here:\n\n" + contact_details(clinic)
+                   + "\n\nPlease contact them directly; I can't pass on messages.")
+
+
+def feedback_thanks(helpful: bool, clinic: Clinic) -> Message:
+    if helpful:
+        return Message("Thank you for telling me. Is there anything else you'd like "
+                       "to know?")
+    return Message("Thank you for telling me, and I'm sorry it didn't help. "
+                   + contact_line(clinic))
 
 
 def no_sourced_answer(clinic: Clinic, condition: Optional[str]) -> Message:

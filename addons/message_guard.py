@@ -1,16 +1,26 @@
-"""NLU components that protect the pipeline from input it cannot handle.
+"""NLU components that protect patients and the pipeline.
 
 ``InputGuard`` runs first: it caps the text NLU reads (a 100,000-character message
 otherwise blocks the server for about 30 s inside DIET), strips markup, and notes
-what is wrong. ``BadInputOverride`` runs last and turns a noted problem into the
-``bad_input`` intent with full confidence and an ``input_problem`` entity (which
-fills the slot of that name), so a rule picks the kind reply for that problem. A
-``bad_input`` the classifier predicted itself gets the problem ``unclear``. The
-patient's original text is kept in the conversation as they sent it.
+what is wrong with it.
+
+``InputOverride`` runs last and decides before any policy does:
+
+1. A message describing an emergency happening now (``actions/safety.py``) becomes
+   the ``emergency`` intent, with entities for its kind and for the clinic's
+   emergency and crisis numbers (read from ``knowledge/clinic.yml`` each time), so a
+   rule answers it from the Rasa server itself, in any state, on any channel, even if
+   the action server is down. The classifier's own ``emergency`` prediction stands
+   only when it is confident and the message is not an educational question.
+2. A message flagged by the guard becomes ``bad_input`` with an ``input_problem``
+   entity, so a rule picks the kind reply for that problem; a ``bad_input`` the
+   classifier predicted itself gets the problem ``unclear``.
+
+The patient's original text is kept in the conversation as they sent it.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,7 +43,16 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.input_screen import MAX_MESSAGE_CHARS, UNCLEAR, screen
-from actions.names import INPUT_PROBLEM, INTENT_BAD_INPUT
+from actions.knowledge import emergency_numbers
+from actions.names import (
+    ENTITY_CRISIS_LINE,
+    ENTITY_EMERGENCY_NUMBER,
+    ENTITY_EMERGENCY_TYPE,
+    INPUT_PROBLEM,
+    INTENT_BAD_INPUT,
+    INTENT_EMERGENCY,
+)
+from actions.safety import OTHER, detect_emergency, looks_educational
 
 
 class _Stateless(GraphComponent):
@@ -69,29 +88,76 @@ class InputGuard(_Stateless):
         return training_data
 
 
+def _entity(kind: str, value: str, extractor: str) -> Dict[Text, Any]:
+    return {ENTITY_ATTRIBUTE_TYPE: kind, ENTITY_ATTRIBUTE_VALUE: value,
+            ENTITY_ATTRIBUTE_START: 0, ENTITY_ATTRIBUTE_END: 0, EXTRACTOR: extractor}
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class BadInputOverride(_Stateless):
+class InputOverride(_Stateless):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        # A classifier "emergency" below this confidence is not trusted on its own.
+        return {"classifier_emergency_threshold": 0.7}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            problem = message.get(INPUT_PROBLEM)
-            if problem:
-                intent = {INTENT_NAME_KEY: INTENT_BAD_INPUT,
-                          PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == INTENT_BAD_INPUT:
-                problem = UNCLEAR
-            else:
-                continue
-            message.set(ENTITIES, [{
-                ENTITY_ATTRIBUTE_TYPE: INPUT_PROBLEM, ENTITY_ATTRIBUTE_VALUE: problem,
-                ENTITY_ATTRIBUTE_START: 0, ENTITY_ATTRIBUTE_END: 0,
-                EXTRACTOR: type(self).__name__,
-            }], add_to_output=True)
+            kind = self._emergency_kind(message)
+            if kind:
+                self._set_emergency(message, kind)
+            elif message.get(INPUT_PROBLEM) or self._predicted(message) in (
+                    INTENT_BAD_INPUT, INTENT_EMERGENCY):
+                self._set_bad_input(message)
         return messages
+
+    @staticmethod
+    def _predicted(message: Message) -> Optional[str]:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+    def _emergency_kind(self, message: Message) -> Optional[str]:
+        text = message.get(TEXT)
+        kind = detect_emergency(text)
+        if kind:
+            return kind
+        intent = message.get(INTENT) or {}
+        if (intent.get(INTENT_NAME_KEY) == INTENT_EMERGENCY
+                and intent.get(PREDICTED_CONFIDENCE_KEY, 0)
+                >= self._config["classifier_emergency_threshold"]
+                and not looks_educational(text)):
+            return OTHER
+        return None
+
+    def _set_emergency(self, message: Message, kind: str) -> None:
+        name = type(self).__name__
+        emergency, crisis = emergency_numbers()
+        intent = {INTENT_NAME_KEY: INTENT_EMERGENCY, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        message.set(ENTITIES, [_entity(ENTITY_EMERGENCY_TYPE, kind, name),
+                               _entity(ENTITY_EMERGENCY_NUMBER, emergency, name),
+                               _entity(ENTITY_CRISIS_LINE, crisis, name)],
+                    add_to_output=True)
+
+    def _set_bad_input(self, message: Message) -> None:
+        problem = message.get(INPUT_PROBLEM)
+        if problem:
+            intent = {INTENT_NAME_KEY: INTENT_BAD_INPUT, PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        elif self._predicted(message) == INTENT_EMERGENCY:
+            # The classifier said emergency but nothing here supports it: read the
+            # message as the next most likely intent instead.
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                       if r.get(INTENT_NAME_KEY) != INTENT_EMERGENCY]
+            if ranking:
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                if ranking[0].get(INTENT_NAME_KEY) != INTENT_BAD_INPUT:
+                    return
+            problem = UNCLEAR
+        else:
+            problem = UNCLEAR
+        message.set(ENTITIES, [_entity(INPUT_PROBLEM, problem, type(self).__name__)],
+                    add_to_output=True)

@@ -2,8 +2,9 @@
 
 Usage: python scripts/measure_latency.py [--url http://localhost:5005] [--turns 200]
 Reports p50/p95 for a greeting (no custom action) and for an answered question
-(custom action), each from fresh conversations and within one long conversation,
-and messages per second with two concurrent clients.
+(custom action): as the first message of a conversation (which also starts the
+session), as the second, and within one long conversation; and messages per second
+with two concurrent clients.
 """
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def main() -> None:
     cases = {
         "greeting, new conversations": [
             timed(session, args.url, f"g-{run}-{i}", "hello") for i in turns],
-        "question, new conversations": [
+        "question, first message of a conversation": [
+            timed(session, args.url, f"q-{run}-{i}", question) for i in turns],
+        "question, second message of a conversation": [
             timed(session, args.url, f"q-{run}-{i}", question) for i in turns],
         f"question, one {args.turns}-turn conversation": [
             timed(session, args.url, f"long-{run}", question) for _ in turns],

@@ -10,6 +10,7 @@ from typing import Dict, Iterable, List, Optional
 
 import psycopg2
 import pytest
+import yaml
 from rasa_sdk import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,12 @@ KNOWLEDGE = ROOT / "knowledge"
 TODAY = dt.date(2026, 11, 22)
 #: The PostgreSQL server every development and CI machine runs (trust auth).
 POSTGRES_ADMIN = "postgresql://postgres@localhost:5432/test"
+
+
+def initial_slots() -> Dict:
+    """Every slot at its initial value from domain.yml, as in a new conversation."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return {name: spec.get("initial_value") for name, spec in domain["slots"].items()}
 
 
 def make_tracker(intent: Optional[str] = None, slots: Optional[Dict] = None,
@@ -29,7 +36,8 @@ def make_tracker(intent: Optional[str] = None, slots: Optional[Dict] = None,
         "entities": list(entities),
         **parse_data,
     }
-    return Tracker(sender_id=sender, slots=dict(slots or {}), latest_message=latest,
+    return Tracker(sender_id=sender, slots={**initial_slots(), **(slots or {})},
+                   latest_message=latest,
                    events=[], paused=False, followup_action=None,
                    active_loop={}, latest_action_name="action_listen")
 
@@ -91,6 +99,15 @@ clinic:
 """
 
 
+TOPICS = """
+topics:
+  split: Is it split?
+  shared: Is it shared?
+  mixed: Is it mixed?
+  stroke_only: Is it for stroke?
+"""
+
+
 def entry(topic: str, condition: str, text: str, sources: List[str],
           details: Optional[str] = None) -> str:
     lines = [f"  - topic: {topic}", f"    condition: {condition}", f"    text: {text}"]
@@ -107,6 +124,7 @@ def small_knowledge(tmp_path: Path) -> KnowledgeFolder:
     folder = KnowledgeFolder(tmp_path / "knowledge")
     folder.write("sources.yml", SOURCES)
     folder.write("clinic.yml", CLINIC)
+    folder.write("topics.yml", TOPICS)
     folder.write("answers/topics.yml", "entries:\n" + "".join([
         # differs by condition, no general answer
         entry("split", "stroke", "Split answer for stroke.", ["src_a"]),

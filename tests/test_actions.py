@@ -28,7 +28,10 @@ def small(small_knowledge):
     return ActionAnswerQuestion(load_knowledge(small_knowledge.root, today=TODAY))
 
 
-def run(action, **tracker_args):
+def run(action, first_reply=False, **tracker_args):
+    """Run mid-session (disclaimer shown) unless first_reply."""
+    tracker_args["slots"] = {"disclaimer_due": first_reply,
+                             **(tracker_args.get("slots") or {})}
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, make_tracker(**tracker_args), domain={})
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
@@ -117,6 +120,20 @@ def test_general_answer_needs_no_condition(small):
     assert "- Source B (Publisher B)" in messages[0]["text"]
 
 
+def test_general_answer_serves_while_the_condition_is_unknown(small):
+    messages, slots = run(small, intent="mixed")
+    assert messages[0]["text"].startswith("Mixed general answer.")
+    assert SLOT_PENDING_TOPIC not in slots
+
+
+def test_personal_decision_points_to_the_clinician(shipped):
+    messages, _ = run(shipped, intent="personal_advice")
+    text = messages[0]["text"]
+    assert text.startswith("I can't decide what is right for you")
+    assert "ask your own doctor or care team" in text
+    assert text.count("TMSList") == 2  # both TMSList sources cited
+
+
 def test_condition_specific_answer_wins_over_general(small):
     messages, _ = run(small, intent="mixed", slots={SLOT_CONDITION: "stroke"})
     assert messages[0]["text"].startswith("Mixed stroke answer.")
@@ -150,3 +167,14 @@ def test_only_changed_slots_are_set(shipped):
 def test_unknown_slot_value_is_forgotten(small):
     _, slots = run(small, intent="shared", slots={SLOT_CONDITION: "my knee"})
     assert slots[SLOT_CONDITION] is None
+
+
+def test_first_reply_of_a_session_ends_with_the_disclaimer(shipped):
+    messages, slots = run(shipped, first_reply=True, intent="cost",
+                          slots={"condition": "stroke"})
+    assert [m["text"] for m in messages][1:] == [
+        "I share general education, not medical advice, and I am not for emergencies."]
+    assert messages[0]["text"].startswith("Insurance coverage for TMS after stroke")
+    assert slots["disclaimer_due"] is False
+    later, slots = run(shipped, intent="cost", slots={"condition": "stroke"})
+    assert len(later) == 1 and "disclaimer_due" not in slots

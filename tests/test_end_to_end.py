@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import pytest
+import sqlalchemy
+import yaml
 
 from tests.running_assistant import RunningAssistant, port_open
 
@@ -17,6 +20,9 @@ STROKE_SOURCE = ("TMS for Stroke Rehabilitation: Harnessing Neuroplasticity for 
                  "Recovery (TMSList) https://tmslist.com")
 PLP_SOURCE = ("TMS for Phantom Limb Pain (TMSList) "
               "https://tmslist.com/treatments/phantom-limb-pain/")
+DISCLAIMER = ("I share general education, not medical advice, and I am not for "
+              "emergencies.")
+LABELLED = yaml.safe_load((Path(__file__).parent / "safety" / "labelled.yml").read_text())
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -42,26 +48,27 @@ def test_stroke_question_gets_the_stroke_answer_and_source(assistant):
     reply = assistant.say(new_sender(), "my husband had a stroke in may, is tms fda "
                                         "approved for that?")
     assert reply.startswith("No. TMS is not FDA-cleared for stroke rehabilitation.")
-    assert reply.endswith(f"Sources:\n- {STROKE_SOURCE}")
+    assert f"Sources:\n- {STROKE_SOURCE}\n\n{DISCLAIMER}" in reply
 
 
 def test_phantom_limb_question_gets_the_phantom_limb_answer(assistant):
     reply = assistant.say(new_sender(), "i lost my leg last year, does insurance pay "
                                         "for tms")
     assert "$200 to $400 per session" in reply
-    assert reply.endswith(f"Sources:\n- {PLP_SOURCE}")
+    assert f"Sources:\n- {PLP_SOURCE}" in reply
 
 
 def test_question_before_the_condition_is_known_is_clarified_then_answered(assistant):
     sender = new_sender()
-    [question] = assistant.send(sender, "is tms fda approved?")
+    question, disclaimer = assistant.send(sender, "is tms fda approved?")
+    assert disclaimer["text"] == DISCLAIMER
     assert question["text"] == ("Are you asking about stroke recovery or phantom limb "
                                 "pain?")
     titles = [b["title"] for b in question["buttons"]]
     assert titles == ["Stroke recovery", "Phantom limb pain"]
     reply = assistant.say(sender, question["buttons"][1]["payload"])  # click it
     assert reply.startswith("No. TMS is not FDA-approved for phantom limb pain.")
-    assert reply.endswith(PLP_SOURCE)
+    assert reply.endswith(PLP_SOURCE)  # no second disclaimer in the same session
     # ...and the condition is remembered for the next question
     assert "$200 to $400" in assistant.say(sender, "how much does it cost")
 
@@ -92,7 +99,7 @@ def test_the_condition_can_be_changed(assistant):
 ])
 def test_bad_input_gets_a_short_kind_reply(assistant, text, expected):
     replies = assistant.send(new_sender(), text)
-    assert len(replies) == 1
+    assert [r["text"] for r in replies[1:]] == [DISCLAIMER]
     assert expected in replies[0]["text"]
     assert "Traceback" not in replies[0]["text"]
 
@@ -127,6 +134,59 @@ def test_huge_message_does_not_delay_other_patients(assistant):
     thread.join()
     assert reply.startswith("Hello!")
     assert timings["other"] < 1.0 and timings["huge"] < 2.0, timings
+
+
+def test_emergency_comes_first_even_as_the_first_message(assistant):
+    replies = assistant.send(new_sender(), "my wife's face is drooping and she cant "
+                                           "talk, is tms safe")
+    assert replies[0]["text"].startswith("This may be a stroke, and that is an "
+                                         "emergency. Call 911 now.")
+    assert len(replies) == 1  # nothing else, not even the disclaimer
+
+
+def test_emergency_mid_clarification_then_the_conversation_goes_on(assistant):
+    sender = new_sender()
+    assert assistant.send(sender, "does insurance pay for tms")[0]["text"].startswith(
+        "Are you asking about")
+    [emergency] = assistant.send(sender, "i want to kill myself")
+    assert "call or text 988" in emergency["text"]
+    assert "$200 to $400" in assistant.say(sender, "phantom limb pain")
+
+
+def test_labelled_set_through_the_running_assistant(assistant):
+    """Recall and false alarms of the whole pipeline (rules and classifier)."""
+    missed = [c["text"] for c in LABELLED["emergencies"]
+              if not assistant.send(new_sender(), c["text"])[0]["text"].startswith(
+                  ("This may be a stroke", "A seizure needs help", "Chest pain or",
+                   "I'm really sorry you're going through this", "If this is an "
+                   "emergency"))]
+    alarms = [t for t in LABELLED["look_alikes"]
+              if "Call 911 now" in assistant.say(new_sender(), t)]
+    assert missed == [] and alarms == [], {"missed": missed, "false alarms": alarms}
+
+
+def recorded_slots(store_url: str, sender: str, slot: str) -> list:
+    engine = sqlalchemy.create_engine(store_url)
+    with engine.connect() as conn:
+        rows = conn.execute(sqlalchemy.text(
+            "SELECT data FROM events WHERE sender_id = :s AND type_name = 'slot' "
+            "ORDER BY id"), {"s": sender}).fetchall()
+    engine.dispose()
+    values = [yaml.safe_load(r[0]) for r in rows]
+    return [v["value"] for v in values if v["name"] == slot]
+
+
+def test_handoff_and_feedback_are_recorded_for_staff(assistant, store_url):
+    sender = new_sender()
+    answer = assistant.send(sender, "i lost my leg, how much does tms cost")[0]
+    assert [b["title"] for b in answer["buttons"]] == ["Helpful", "Not helpful"]
+    reply = assistant.say(sender, answer["buttons"][1]["payload"])
+    assert "sorry it didn't help" in reply
+    reply = assistant.say(sender, "can i talk to a real person")
+    assert "Phone: [Clinic phone number]" in reply
+    assert recorded_slots(store_url, sender, "feedback") == [
+        "not_helpful:cost/phantom_limb_pain"]
+    assert recorded_slots(store_url, sender, "handoff_requested") == ["asked"]
 
 
 def test_restart_forgets_nothing_and_ctrl_c_stops_both_servers(assistant):

@@ -200,3 +200,18 @@ def test_error_lists_every_problem_at_once(small_knowledge):
     assert len(caught.value.findings) >= 2
     assert "knowledge/sources.yml" in str(caught.value)
     assert "stroke_only/stroke" in str(caught.value)
+
+
+def test_topic_missing_from_topics_file_is_an_error(small_knowledge):
+    small_knowledge.replace("topics.yml", "  mixed: Is it mixed?\n", "")
+    messages = [str(f) for f in errors(small_knowledge)]
+    assert len(messages) == 2  # both "mixed" entries
+    assert "[mixed/general]: the topic 'mixed' is not in topics.yml" in messages[0]
+
+
+def test_topic_without_answers_warns(small_knowledge):
+    small_knowledge.replace("topics.yml", "topics:\n", "topics:\n  sessions: How many?\n")
+    kb, findings = check_knowledge(small_knowledge.root, today=TODAY)
+    assert kb is not None
+    assert [f.entry for f in findings] == ["sessions"]
+    assert kb.question("split") == "Is it split?"

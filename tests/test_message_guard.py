@@ -1,8 +1,11 @@
 """The NLU components that guard the pipeline, on real Rasa messages."""
+import pytest
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.names import INPUT_PROBLEM, INTENT_BAD_INPUT
-from addons.message_guard import BadInputOverride, InputGuard
+from actions.names import INPUT_PROBLEM, INTENT_BAD_INPUT, INTENT_EMERGENCY
+from addons import message_guard
+from addons.message_guard import InputGuard, InputOverride
 
 
 def guard(text, max_chars=1000):
@@ -11,12 +14,18 @@ def guard(text, max_chars=1000):
     return message
 
 
-def classified(message, intent="fda_status", confidence=0.9):
+def classified(message, intent="fda_status", confidence=0.9, ranking=None):
     message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set("intent_ranking", ranking or [{"name": intent, "confidence": confidence}],
+                add_to_output=True)
     message.set("entities", [{"entity": "condition", "value": "stroke"}],
                 add_to_output=True)
-    BadInputOverride({}).process([message])
+    InputOverride(InputOverride.get_default_config()).process([message])
     return message
+
+
+def entities(message):
+    return {e["entity"]: e["value"] for e in message.get("entities")}
 
 
 def test_long_text_is_capped_before_nlu_and_flagged():
@@ -31,12 +40,12 @@ def test_flagged_message_becomes_bad_input_with_the_problem_entity():
     assert message.get("intent") == {"name": INTENT_BAD_INPUT, "confidence": 1.0}
     assert message.get("entities") == [{
         "entity": INPUT_PROBLEM, "value": "no_words", "start": 0, "end": 0,
-        "extractor": "BadInputOverride"}]
+        "extractor": "InputOverride"}]
 
 
 def test_classifier_bad_input_is_marked_unclear():
     message = classified(guard("asdfgh"), intent=INTENT_BAD_INPUT)
-    assert message.get("entities")[0]["value"] == "unclear"
+    assert entities(message) == {INPUT_PROBLEM: "unclear"}
 
 
 def test_normal_question_passes_untouched():
@@ -44,12 +53,48 @@ def test_normal_question_passes_untouched():
     assert message.get("text") == "is tms fda approved"
     assert message.get("intent")["name"] == "fda_status"
     assert message.get("entities") == [{"entity": "condition", "value": "stroke"}]
-    assert message.get(INPUT_PROBLEM) is None
+
+
+def test_emergency_overrides_whatever_the_classifier_said():
+    message = classified(guard("my wife's face is drooping and she can't talk"),
+                         intent="timing", confidence=0.99)
+    assert message.get("intent") == {"name": INTENT_EMERGENCY, "confidence": 1.0}
+    assert entities(message) == {"emergency_type": "stroke_signs",
+                                 "emergency_number": "911", "crisis_line": "988"}
+
+
+def test_emergency_inside_an_oversized_message_still_wins():
+    message = classified(guard("i want to kill myself " + "x" * 5000))
+    assert entities(message)["emergency_type"] == "self_harm"
+
+
+def test_emergency_numbers_come_from_the_clinic_file(monkeypatch):
+    monkeypatch.setattr(message_guard, "emergency_numbers", lambda: ("112", "116 123"))
+    message = classified(guard("i think im having a heart attack"))
+    assert entities(message) == {"emergency_type": "chest_pain",
+                                 "emergency_number": "112", "crisis_line": "116 123"}
+
+
+def test_confident_classifier_emergency_stands():
+    message = classified(guard("he fell on the floor and is not moving"),
+                         intent=INTENT_EMERGENCY, confidence=0.93)
+    assert entities(message)["emergency_type"] == "other"
+
+
+@pytest.mark.parametrize("text, confidence", [
+    ("can tms cause seizures?", 0.95),  # an educational question
+    ("he fell on the floor and is not moving", 0.5),  # not confident
+])
+def test_doubtful_classifier_emergency_falls_back_to_the_next_intent(text, confidence):
+    ranking = [{"name": INTENT_EMERGENCY, "confidence": confidence},
+               {"name": "therapy_pairing", "confidence": 0.04}]
+    message = classified(guard(text), intent=INTENT_EMERGENCY, confidence=confidence,
+                         ranking=ranking)
+    assert message.get("intent")["name"] == "therapy_pairing"
+    assert [r["name"] for r in message.get("intent_ranking")] == ["therapy_pairing"]
 
 
 def test_training_data_is_left_alone():
-    from rasa.shared.nlu.training_data.training_data import TrainingData
-
     data = TrainingData([Message(data={"text": "<b>hi</b>", "intent": "greet"})])
     assert InputGuard({"max_chars": 1000}).process_training_data(data) is data
     assert data.training_examples[0].get("text") == "<b>hi</b>"

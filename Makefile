@@ -14,7 +14,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run train test test-fast validate check-knowledge evaluate-safety clean
+.PHONY: help install run train test test-fast validate check-knowledge coverage preview report evaluate-safety clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,8 +50,18 @@ run: install $(MODEL) ## Set up on first use, then start the assistant (Ctrl-C s
 validate: install ## Check the training data and domain with Rasa's validator
 	$(BIN)/rasa data validate --fail-on-warnings
 
-check-knowledge: install ## Check the answers and sources in knowledge/
+check-knowledge: install ## Check the answers and sources in knowledge/ (for staff)
 	$(BIN)/python -m actions.check_knowledge
+
+coverage: install ## Which topics have answers, for which condition
+	$(BIN)/python -m actions.check_knowledge --coverage
+
+preview: install ## What a patient sees: make preview TOPIC=cost CONDITION=stroke [MORE=1]
+	@test -n "$(TOPIC)" || { echo "usage: make preview TOPIC=cost CONDITION=phantom_limb_pain"; exit 2; }
+	$(BIN)/python -m actions.preview $(TOPIC) $(CONDITION) $(if $(MORE),--more)
+
+report: install ## Questions the assistant could not answer: make report [SINCE=2026-11-01] [UNTIL=...] [CSV=file.csv]
+	$(BIN)/python -m actions.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CSV),--csv $(CSV))
 
 evaluate-safety: install ## Recall and false alarms of the emergency screen
 	$(BIN)/python scripts/evaluate_safety.py

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answering, render, support
 from actions.answering import Turn
-from actions.knowledge import KnowledgeBase, load_knowledge
+from actions.knowledge import KnowledgeBase
+from actions.knowledge_store import FixedKnowledge, KnowledgeStore
 from actions.names import (
     ACTION_ANSWER,
     ACTION_DISCLAIMER,
@@ -31,38 +32,45 @@ from actions.names import (
     SLOT_MISSES,
     SLOT_PENDING_TOPIC,
     SLOT_THERAPY,
+    SLOT_UNANSWERED,
 )
 
 #: Slots that record something for staff: set every time, even to the same value.
-RECORD_SLOTS = (SLOT_HANDOFF, SLOT_FEEDBACK)
+RECORD_SLOTS = (SLOT_HANDOFF, SLOT_FEEDBACK, SLOT_UNANSWERED)
 #: What the patient told us, kept when an idle conversation starts a new session.
 CARRIED_SLOTS = (SLOT_CONDITION, SLOT_THERAPY, SLOT_LAST_TOPIC, SLOT_LAST_ENTRY)
 
 
 @functools.lru_cache(maxsize=1)
-def shared_knowledge() -> KnowledgeBase:
-    """knowledge/, loaded once for all actions when the action server starts."""
-    return load_knowledge()
+def shared_store() -> KnowledgeStore:
+    """One store for all actions, made when the action server registers them."""
+    return KnowledgeStore()
 
 
 class KnowledgeAction(Action, ABC):
-    """An action that answers from knowledge/ and sends a Turn."""
+    """An action that answers from the current knowledge and sends a Turn."""
 
     def __init__(self, knowledge: Optional[KnowledgeBase] = None) -> None:
-        self._knowledge = knowledge if knowledge is not None else shared_knowledge()
+        self._store = (FixedKnowledge(knowledge) if knowledge is not None
+                       else shared_store())
+
+    @property
+    def _knowledge(self) -> KnowledgeBase:
+        return self._store.current()
 
     @abstractmethod
     def name(self) -> Text:
         """The action's name in domain.yml."""
 
-    def send(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-             turn: Turn) -> List[Dict[Text, Any]]:
+    @staticmethod
+    def send(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
+             knowledge: KnowledgeBase) -> List[Dict[Text, Any]]:
         if tracker.get_slot(SLOT_DISCLAIMER_DUE) is not False:
             # The first reply of the session ends with the disclaimer (no extra call).
-            turn.messages.append(render.Message(self._knowledge.clinic.disclaimer))
+            turn.messages.append(render.Message(knowledge.clinic.disclaimer))
             turn.slots[SLOT_DISCLAIMER_DUE] = False
         for message in turn.messages:
-            dispatcher.utter_message(text=message.text,
+            dispatcher.utter_message(text=render.web_text(message),
                                      buttons=render.as_button_dicts(message.buttons))
         # Only changes, besides records: every event is replayed on each later turn.
         return [SlotSet(slot, value) for slot, value in turn.slots.items()
@@ -86,14 +94,15 @@ class ActionAnswerQuestion(KnowledgeAction):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        knowledge = self._knowledge  # one snapshot per request
         turn = answering.respond(
-            self._knowledge,
+            knowledge,
             intent=_intent(tracker),
             condition_slot=tracker.get_slot(SLOT_CONDITION),
             mentioned=_entity_values(tracker, ENTITY_CONDITION),
             pending_topic=tracker.get_slot(SLOT_PENDING_TOPIC),
         )
-        return self.send(dispatcher, tracker, turn)
+        return self.send(dispatcher, tracker, turn, knowledge)
 
 
 class ActionFallback(KnowledgeAction):
@@ -104,13 +113,14 @@ class ActionFallback(KnowledgeAction):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        knowledge = self._knowledge
         turn = support.fallback(
-            self._knowledge,
+            knowledge,
             ranking=(tracker.latest_message or {}).get("intent_ranking") or [],
             misses=tracker.get_slot(SLOT_MISSES) or 0,
             something_else=_intent(tracker) == INTENT_SOMETHING_ELSE,
         )
-        return self.send(dispatcher, tracker, turn)
+        return self.send(dispatcher, tracker, turn, knowledge)
 
 
 class ActionHandoff(KnowledgeAction):
@@ -123,7 +133,9 @@ class ActionHandoff(KnowledgeAction):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         reason = (support.FRUSTRATED if _intent(tracker) == INTENT_FRUSTRATION
                   else support.ASKED)
-        return self.send(dispatcher, tracker, support.handoff(self._knowledge, reason))
+        knowledge = self._knowledge
+        return self.send(dispatcher, tracker, support.handoff(knowledge, reason),
+                         knowledge)
 
 
 class ActionRecordFeedback(KnowledgeAction):
@@ -134,10 +146,11 @@ class ActionRecordFeedback(KnowledgeAction):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn = support.feedback(self._knowledge,
+        knowledge = self._knowledge
+        turn = support.feedback(knowledge,
                                 helpful=_intent(tracker) == INTENT_FEEDBACK_POSITIVE,
                                 last_entry=tracker.get_slot(SLOT_LAST_ENTRY))
-        return self.send(dispatcher, tracker, turn)
+        return self.send(dispatcher, tracker, turn, knowledge)
 
 
 class ActionDisclaimer(KnowledgeAction):

@@ -19,6 +19,7 @@ from actions.names import (
     SLOT_LAST_TOPIC,
     SLOT_MISSES,
     SLOT_PENDING_TOPIC,
+    SLOT_UNANSWERED,
 )
 
 
@@ -97,6 +98,7 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     else:
         turn.messages.append(render.no_sourced_answer(kb.clinic, condition))
         turn.slots[SLOT_PENDING_TOPIC] = None
+        turn.slots[SLOT_UNANSWERED] = f"{intent}/{condition or 'unknown'}"
         return turn
 
     selection = select(kb, topic, condition)
@@ -109,6 +111,7 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     if isinstance(selection, NoAnswer):
         turn.messages.append(render.no_sourced_answer(kb.clinic, condition))
         turn.slots[SLOT_LAST_ENTRY] = None
+        turn.slots[SLOT_UNANSWERED] = f"{topic}/{condition or 'unknown'}"
         return turn
     entry = selection.entry
     turn.messages.append(render.answer(entry, kb.sources_of(entry)))

@@ -1,30 +1,41 @@
 """Check the answers and sources in knowledge/ and say what to fix.
 
-Usage: python -m actions.check_knowledge [KNOWLEDGE_DIR]
+Usage: python -m actions.check_knowledge [--coverage] [KNOWLEDGE_DIR]
 Exit status: 0 when the assistant can serve the content (warnings allowed), 1 when
-there are errors.
+there are errors. A running assistant picks up valid edits within a few seconds.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import List, Optional
 
-from actions.knowledge import ERROR, KNOWLEDGE_DIR, check_knowledge
+from actions.coverage import coverage_table, topic_findings
+from actions.knowledge import ERROR, check_knowledge, knowledge_dir
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    root = Path(argv[0]) if argv else KNOWLEDGE_DIR
-    knowledge, findings = check_knowledge(root)
+    parser = argparse.ArgumentParser(description="Check the answers in knowledge/.")
+    parser.add_argument("root", nargs="?", type=Path, default=None)
+    parser.add_argument("--coverage", action="store_true",
+                        help="also print which topics have answers for which condition")
+    args = parser.parse_args(argv)
+    knowledge, findings = check_knowledge(args.root or knowledge_dir())
+    if knowledge is not None and args.root is None:
+        # The folder the assistant serves must agree with what it is trained on.
+        findings += topic_findings(knowledge)
     for finding in findings:
         print(finding)
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors
-    if knowledge is None:
-        print(f"\nNOT OK: {errors} error(s), {warnings} warning(s). Fix the errors "
-              "before starting the assistant; it will not start with them.")
+    if knowledge is None or errors:
+        print(f"\nNOT OK: {errors} error(s), {warnings} warning(s). A running "
+              "assistant keeps serving the last valid version until they are fixed; "
+              "a stopped one will not start with them.")
         return 1
+    if args.coverage:
+        print("\n" + coverage_table(knowledge))
     print(f"\nOK: {len(knowledge.entries)} answers on {len(knowledge.topics)} topics, "
           f"{len(knowledge.sources)} sources; {warnings} warning(s).")
     return 0

@@ -102,26 +102,25 @@ def _find(text: str, index: Dict[tuple, str]) -> Optional[str]:
     return best[1] if best else None
 
 
-def normalize_condition(value: object) -> Optional[str]:
-    """Map what a patient typed, or a slot value, to a canonical condition."""
+def _normalize(value: object, canonical: tuple, index: Dict[tuple, str]
+               ) -> Optional[str]:
     if not isinstance(value, str) or not value.strip():
         return None
     cleaned = value.strip().lower()
-    if cleaned in PATIENT_CONDITIONS:
-        return cleaned
-    if cleaned.replace(" ", "_") in PATIENT_CONDITIONS:
-        return cleaned.replace(" ", "_")
-    return _find(cleaned, _CONDITION_INDEX)
+    for candidate in (cleaned, cleaned.replace(" ", "_")):
+        if candidate in canonical:
+            return candidate
+    return _find(cleaned, index)
+
+
+def normalize_condition(value: object) -> Optional[str]:
+    """Map what a patient typed, or a slot value, to a canonical condition."""
+    return _normalize(value, PATIENT_CONDITIONS, _CONDITION_INDEX)
 
 
 def normalize_therapy(value: object) -> Optional[str]:
     """Map a therapy a patient named to its canonical id."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    cleaned = value.strip().lower()
-    if cleaned in THERAPY_PHRASES:
-        return cleaned
-    return _find(cleaned, _THERAPY_INDEX)
+    return _normalize(value, tuple(THERAPY_PHRASES), _THERAPY_INDEX)
 
 
 def entity_ruler_patterns() -> List[dict]:

@@ -8,6 +8,7 @@ so a staff member fixes everything in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ import yaml
 from actions.conditions import ENTRY_CONDITIONS
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+#: Serve knowledge from another folder (a clinic's own copy, or a test's).
+ENV_KNOWLEDGE_DIR = "TMS_KNOWLEDGE_DIR"
 SOURCES_FILE = "sources.yml"
 TOPICS_FILE = "topics.yml"
 CLINIC_FILE = "clinic.yml"
@@ -286,15 +289,22 @@ CLINIC_FIELDS = ("name", "phone", "email", "hours", "website", "emergency_number
 _OPTIONAL_CLINIC_FIELDS = ("emergency_number", "crisis_line", "disclaimer")
 
 
-def _load_sources(root: Path, findings: List[Finding]) -> Dict[str, Source]:
-    path = root / SOURCES_FILE
+def _read_required(root: Path, name: str, missing: str, findings: List[Finding]
+                   ) -> Tuple[_Checker, object]:
+    """A checker for one of the fixed files, and its content (or _UNREADABLE)."""
+    path = root / name
     checker = _Checker(_relative(path, root), findings)
     if not path.is_file():
-        checker.add(ERROR, None, None, "the list of sources is missing")
-        return {}
+        checker.add(ERROR, None, None, missing)
+        return checker, _UNREADABLE
+    return checker, _read_yaml(path, root, findings)
+
+
+def _load_sources(root: Path, findings: List[Finding]) -> Dict[str, Source]:
+    checker, data = _read_required(root, SOURCES_FILE, "the list of sources is missing",
+                                   findings)
     sources: Dict[str, Source] = {}
-    for position, node in enumerate(_check_list(_read_yaml(path, root, findings),
-                                                 "sources", checker), start=1):
+    for position, node in enumerate(_check_list(data, "sources", checker), start=1):
         raw_id = node.get("id")
         name = f"source {raw_id}" if raw_id else f"source {position}"
         checker.unknown_keys(node, SOURCE_FIELDS, name)
@@ -315,12 +325,8 @@ def _load_sources(root: Path, findings: List[Finding]) -> Dict[str, Source]:
 
 
 def _load_topics(root: Path, findings: List[Finding]) -> Dict[str, str]:
-    path = root / TOPICS_FILE
-    checker = _Checker(_relative(path, root), findings)
-    if not path.is_file():
-        checker.add(ERROR, None, None, "the list of question topics is missing")
-        return {}
-    data = _read_yaml(path, root, findings)
+    checker, data = _read_required(root, TOPICS_FILE,
+                                   "the list of question topics is missing", findings)
     if data is _UNREADABLE:
         return {}
     node = data.get("topics") if isinstance(data, Mapping) else None
@@ -417,12 +423,9 @@ def _check_citations(node: Mapping, name: str, checker: _Checker,
 
 
 def _load_clinic(root: Path, findings: List[Finding]) -> Optional[Clinic]:
-    path = root / CLINIC_FILE
-    checker = _Checker(_relative(path, root), findings)
-    if not path.is_file():
-        checker.add(ERROR, None, None, "the clinic's contact details file is missing")
-        return None
-    data = _read_yaml(path, root, findings)
+    checker, data = _read_required(root, CLINIC_FILE,
+                                   "the clinic's contact details file is missing",
+                                   findings)
     if data is _UNREADABLE:
         return None
     node = data.get("clinic") if isinstance(data, Mapping) else None
@@ -446,10 +449,16 @@ def _load_clinic(root: Path, findings: List[Finding]) -> Optional[Clinic]:
 # ------------------------------------------------------------------------- API
 
 
-def check_knowledge(root: Path = KNOWLEDGE_DIR, today: Optional[dt.date] = None
+def knowledge_dir() -> Path:
+    """The knowledge folder in force: ``TMS_KNOWLEDGE_DIR``, else knowledge/."""
+    configured = os.environ.get(ENV_KNOWLEDGE_DIR, "").strip()
+    return Path(configured) if configured else KNOWLEDGE_DIR
+
+
+def check_knowledge(root: Optional[Path] = None, today: Optional[dt.date] = None
                     ) -> Tuple[Optional[KnowledgeBase], List[Finding]]:
     """Validate everything; return the knowledge base (None on errors) and findings."""
-    root = Path(root)
+    root = Path(root) if root is not None else knowledge_dir()
     today = today or dt.date.today()
     findings: List[Finding] = []
     sources = _load_sources(root, findings)
@@ -475,7 +484,7 @@ def check_knowledge(root: Path = KNOWLEDGE_DIR, today: Optional[dt.date] = None
     return KnowledgeBase(sources, entries, clinic, topics, warnings), findings
 
 
-def load_knowledge(root: Path = KNOWLEDGE_DIR, today: Optional[dt.date] = None
+def load_knowledge(root: Optional[Path] = None, today: Optional[dt.date] = None
                    ) -> KnowledgeBase:
     """The validated knowledge base; raises :class:`KnowledgeError` on any error."""
     kb, findings = check_knowledge(root, today)
@@ -488,11 +497,12 @@ DEFAULT_EMERGENCY_NUMBER = "911"
 DEFAULT_CRISIS_LINE = "988"
 
 
-def emergency_numbers(root: Path = KNOWLEDGE_DIR) -> Tuple[str, str]:
+def emergency_numbers(root: Optional[Path] = None) -> Tuple[str, str]:
     """The emergency and crisis numbers from clinic.yml; the U.S. defaults if the file
     is missing or broken, because an emergency reply must never fail."""
     findings: List[Finding] = []
-    path = Path(root) / CLINIC_FILE
+    root = Path(root) if root is not None else knowledge_dir()
+    path = root / CLINIC_FILE
     data = _read_yaml(path, Path(root), findings) if path.is_file() else None
     node = data.get("clinic") if isinstance(data, Mapping) else None
     node = node if isinstance(node, Mapping) else {}

@@ -6,6 +6,7 @@ source's title and publisher, and its link where it has one.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
@@ -35,8 +36,11 @@ FEEDBACK_BUTTONS = (Button("Helpful", f"/{INTENT_FEEDBACK_POSITIVE}"),
 
 @dataclass(frozen=True)
 class Message:
+    """What to say, channel-neutral: text, buttons, and the sources it rests on."""
+
     text: str
     buttons: Sequence[Button] = field(default=())
+    sources: Sequence[Source] = field(default=())
 
 
 def sources_block(sources: Sequence[Source]) -> str:
@@ -53,7 +57,60 @@ def answer(entry: Entry, sources: Sequence[Source], detailed: bool = False) -> M
     body = entry.text
     if detailed and entry.details:
         body = f"{entry.text}\n\n{entry.details}"
-    return Message(f"{body}\n\n{sources_block(sources)}", FEEDBACK_BUTTONS)
+    return Message(body, FEEDBACK_BUTTONS, tuple(sources))
+
+
+def web_text(message: Message) -> str:
+    """The text for the web widget and REST: the Sources block ends it."""
+    if not message.sources:
+        return message.text
+    return f"{message.text}\n\n{sources_block(message.sources)}"
+
+
+#: The longest single SMS body a provider accepts (Twilio: 1,600 characters).
+SMS_LIMIT = 1600
+
+
+def sms_parts(message: Message, limit: int = SMS_LIMIT) -> List[str]:
+    """The message as plain SMS: numbered choices, numbered source references, split
+    within the limit at paragraph, then sentence, then word boundaries (never inside
+    a link)."""
+    blocks = [message.text]
+    if message.sources:
+        blocks.append("Sources:\n" + "\n".join(
+            f"[{i}] {s.title} ({s.publisher})" + (f" {s.url}" if s.url else "")
+            for i, s in enumerate(message.sources, start=1)))
+    if message.buttons:
+        blocks.append("\n".join(f"Reply {i} for {b.title}"
+                                for i, b in enumerate(message.buttons, start=1)))
+    return _pack(blocks, limit)
+
+
+def _pack(blocks: Sequence[str], limit: int) -> List[str]:
+    parts: List[str] = []
+    for block in blocks:
+        pieces = [block] if len(block) <= limit else [
+            piece for sentence in re.split(r"(?<=[.!?])\s+", block)
+            for piece in (_words(sentence, limit) if len(sentence) > limit
+                          else [sentence])]
+        for position, piece in enumerate(pieces):
+            joiner = "\n\n" if position == 0 else " "
+            if parts and len(parts[-1]) + len(joiner) + len(piece) <= limit:
+                parts[-1] += joiner + piece
+            else:
+                parts.append(piece)
+    return parts
+
+
+def _words(text: str, limit: int) -> List[str]:
+    lines, current = [], ""
+    for word in text.split(" "):
+        if current and len(current) + 1 + len(word) > limit:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return lines + ([current] if current else [])
 
 
 def condition_button(condition: str) -> Button:

@@ -8,7 +8,6 @@ keep them in PostgreSQL, which several Rasa servers can share.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any, Optional, Text
 
@@ -17,25 +16,9 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from sqlalchemy.engine.url import make_url
 
+from actions.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)
+
 logger = logging.getLogger(__name__)
-
-ENV_URL = "TRACKER_STORE_URL"
-DEFAULT_SQLITE_FILE = Path(__file__).resolve().parent.parent / "var" / "conversations.db"
-
-
-def configured_url(environ: Optional[dict] = None) -> str:
-    """The database URL in force: the environment's, else the SQLite default."""
-    environ = os.environ if environ is None else environ
-    url = (environ.get(ENV_URL) or "").strip()
-    if url:
-        make_url(url)  # raises a clear ArgumentError on a malformed URL
-        return url
-    return f"sqlite:///{DEFAULT_SQLITE_FILE}"
-
-
-def describe(url: str) -> str:
-    """The URL with any password hidden, safe to log."""
-    return repr(make_url(url))
 
 
 class ConfiguredSQLTrackerStore(SQLTrackerStore):

@@ -155,6 +155,7 @@ def test_another_conditions_answer_is_never_passed_off(small):
     assert "don't have a sourced answer to that for phantom limb pain" in text
     assert "Test Clinic" in text and "555-0100" in text
     assert slots[SLOT_LAST_ENTRY] is None
+    assert slots["unanswered"] == "stroke_only/phantom_limb_pain"
 
 
 def test_only_changed_slots_are_set(shipped):

@@ -4,6 +4,7 @@ Runs once with the default SQLite store and once with a real PostgreSQL database
 """
 from __future__ import annotations
 
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 import sqlalchemy
 import yaml
 
+from actions.check_knowledge import main as check_knowledge
+from tests.conftest import KNOWLEDGE, KnowledgeFolder
 from tests.running_assistant import RunningAssistant, port_open
 
 pytestmark = pytest.mark.slow
@@ -33,9 +36,18 @@ def store_url(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def assistant(store_url, tmp_path_factory):
+def knowledge(tmp_path_factory):
+    """The assistant serves a copy of knowledge/ that tests may edit."""
+    target = tmp_path_factory.mktemp("served") / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return KnowledgeFolder(target)
+
+
+@pytest.fixture(scope="module")
+def assistant(store_url, knowledge, tmp_path_factory):
     log = tmp_path_factory.mktemp("logs") / "assistant.log"
-    running = RunningAssistant({"TRACKER_STORE_URL": store_url}, log).start()
+    running = RunningAssistant({"TRACKER_STORE_URL": store_url,
+                                "TMS_KNOWLEDGE_DIR": str(knowledge.root)}, log).start()
     yield running
     running.stop()
 
@@ -187,6 +199,44 @@ def test_handoff_and_feedback_are_recorded_for_staff(assistant, store_url):
     assert recorded_slots(store_url, sender, "feedback") == [
         "not_helpful:cost/phantom_limb_pain"]
     assert recorded_slots(store_url, sender, "handoff_requested") == ["asked"]
+
+
+def wait_for(condition, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_staff_edits_go_live_and_broken_edits_never_do(assistant, knowledge, capsys):
+    sender = new_sender()
+    assistant.say(sender, "my dad had a stroke")
+    original = "please ask the clinic what it charges"
+    edited = "please ask our front desk what it charges"
+    knowledge.replace("answers/cost.yml", original, edited)
+    try:
+        assert wait_for(lambda: edited in assistant.say(sender, "how much does it cost"))
+        # a broken edit: the last valid text stays, and the problem is reported
+        knowledge.replace("answers/cost.yml", "sources: [tmslist_stroke]",
+                          "sources: [tmslist_strok]")
+        knowledge.replace("answers/cost.yml", edited, "BROKEN EDIT")
+        replies = []
+
+        def reported() -> bool:  # patients keep asking while staff fix it
+            replies.append(assistant.say(sender, "how much does it cost"))
+            return "unknown source 'tmslist_strok'" in assistant.log_tail(200)
+
+        assert wait_for(reported)
+        assert all(edited in r and "BROKEN" not in r for r in replies)
+        assert check_knowledge([str(knowledge.root)]) == 1
+        assert "cites unknown source 'tmslist_strok'" in capsys.readouterr().out
+    finally:
+        knowledge.replace("answers/cost.yml", "sources: [tmslist_strok]",
+                          "sources: [tmslist_stroke]")
+        knowledge.replace("answers/cost.yml", "BROKEN EDIT", original)
+    assert wait_for(lambda: original in assistant.say(sender, "how much does it cost"))
 
 
 def test_restart_forgets_nothing_and_ctrl_c_stops_both_servers(assistant):

@@ -1,0 +1,104 @@
+"""The staff report of unanswered questions, read from a real conversation store."""
+import asyncio
+import csv
+import datetime as dt
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from actions import report
+from actions.storage import ENV_URL
+from tests.conftest import ROOT
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+DAY = dt.datetime(2026, 11, 10, 12, tzinfo=dt.timezone.utc).timestamp()
+
+
+def said(text, intent, at):
+    return UserUttered(text, {"name": intent, "confidence": 0.9},
+                       parse_data={"text": text, "intent": {"name": intent}},
+                       timestamp=at)
+
+
+CONVERSATIONS = {
+    "alice@example.com": [
+        said("can i drive home after a session?", "nlu_fallback", DAY),
+        said("none of those", "something_else", DAY + 10),
+        SlotSet("handoff_requested", "unanswered", timestamp=DAY + 11)],
+    "bob-1": [said("Can I drive home after the session", "nlu_fallback", DAY + 20)],
+    "carol-2": [said("does tms work for migraines", "out_of_scope", DAY + 30)],
+    "dan-3": [
+        said("how much does it cost for my stroke", "cost", DAY + 40),
+        SlotSet("last_entry", "cost/stroke", timestamp=DAY + 41),
+        said("not helpful", "feedback_negative", DAY + 50),
+        SlotSet("feedback", "not_helpful:cost/stroke", timestamp=DAY + 51)],
+    "erin-4": [
+        said("please call me at 555-123-4567 about booking", "human_handoff", DAY + 60),
+        SlotSet("handoff_requested", "asked", timestamp=DAY + 61)],
+    "frank-5": [
+        said("how many sessions will my dad need", "personal_advice", DAY + 70),
+        SlotSet("unanswered", "sessions/stroke", timestamp=DAY + 71)],
+    "old-6": [said("an old unanswered question", "nlu_fallback", DAY - 40 * 86400)],
+}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store_url(request, tmp_path_factory):
+    url = (f"sqlite:///{tmp_path_factory.mktemp('report')}/conversations.db"
+           if request.param == "sqlite" else request.getfixturevalue("postgres_database"))
+    store = SQLTrackerStore(DOMAIN, host=url)
+    for sender, events in CONVERSATIONS.items():
+        tracker = DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
+        asyncio.run(store.save(tracker))
+    store.engine.dispose()
+    return url
+
+
+def run(store_url, monkeypatch, capsys, *args):
+    monkeypatch.setenv(ENV_URL, store_url)
+    assert report.main(["--since", "2026-11-01", "--until", "2026-11-30", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_groups_similar_questions_with_counts(store_url, monkeypatch, capsys):
+    out = run(store_url, monkeypatch, capsys)
+    # alice's double miss also counts as a request for a person
+    assert "7 in 6 groups" in out
+    lines = out.splitlines()
+    assert lines[2].startswith("   2  not understood")
+    assert "drive home after" in lines[2]
+    assert '"does tms work for migraines"' in out and "outside what it covers" in out
+    assert '"how many sessions will my dad need"' in out and "no sourced answer" in out
+    assert '"how much does it cost for my stroke"' in out and "answer not helpful" in out
+    assert "old unanswered" not in out  # outside the date range
+
+
+def test_no_sender_ids_or_phone_numbers(store_url, monkeypatch, capsys):
+    out = run(store_url, monkeypatch, capsys)
+    for secret in ("alice", "example.com", "bob-1", "dan-3", "555-123-4567"):
+        assert secret not in out
+    assert "please call me at [phone] about booking" in out
+    assert report.conversation_code("alice@example.com") in out
+
+
+def test_csv_and_show_a_conversation_by_its_code(store_url, monkeypatch, capsys,
+                                                 tmp_path):
+    path = tmp_path / "unanswered.csv"
+    run(store_url, monkeypatch, capsys, "--csv", str(path))
+    rows = list(csv.DictReader(path.open()))
+    assert rows[0]["category"] == "not understood" and rows[0]["count"] == "2"
+    assert "can i drive home after a session?" in rows[0]["all_wordings"]
+    code = report.conversation_code("alice@example.com")
+    assert report.main(["--show", code]) == 0
+    shown = capsys.readouterr().out
+    assert "PATIENT  can i drive home after a session?" in shown
+    assert "alice" not in shown
+
+
+def test_missing_store_is_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path}/nothing-here.db")
+    with pytest.raises(SystemExit, match="no conversations table yet"):
+        report.main([])

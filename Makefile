@@ -14,7 +14,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run train test test-fast validate check-knowledge coverage preview report evaluate-safety clean
+.PHONY: help install run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ preview: install ## What a patient sees: make preview TOPIC=cost CONDITION=strok
 
 report: install ## Questions the assistant could not answer: make report [SINCE=2026-11-01] [UNTIL=...] [CSV=file.csv]
 	$(BIN)/python -m actions.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CSV),--csv $(CSV))
+
+evaluate: install $(MODEL) ## NLU on held-out questions (accuracy, macro F1, confusions) + cross-validation
+	$(BIN)/python scripts/evaluate.py --cross-validation
 
 evaluate-safety: install ## Recall and false alarms of the emergency screen
 	$(BIN)/python scripts/evaluate_safety.py

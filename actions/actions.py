@@ -20,6 +20,7 @@ from actions.names import (
     ACTION_FEEDBACK,
     ACTION_HANDOFF,
     ENTITY_CONDITION,
+    ENTITY_THERAPY,
     INTENT_FEEDBACK_POSITIVE,
     INTENT_FRUSTRATION,
     INTENT_SOMETHING_ELSE,
@@ -101,6 +102,8 @@ class ActionAnswerQuestion(KnowledgeAction):
             condition_slot=tracker.get_slot(SLOT_CONDITION),
             mentioned=_entity_values(tracker, ENTITY_CONDITION),
             pending_topic=tracker.get_slot(SLOT_PENDING_TOPIC),
+            last_topic=tracker.get_slot(SLOT_LAST_TOPIC),
+            therapies=_entity_values(tracker, ENTITY_THERAPY),
         )
         return self.send(dispatcher, tracker, turn, knowledge)
 

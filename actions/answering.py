@@ -10,10 +10,17 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Union
 
 from actions import render
-from actions.conditions import GENERAL, PATIENT_CONDITIONS, normalize_condition
+from actions.conditions import (
+    GENERAL,
+    PATIENT_CONDITIONS,
+    THERAPY_CONDITION,
+    normalize_condition,
+    normalize_therapy,
+)
 from actions.knowledge import Entry, KnowledgeBase
 from actions.names import (
     INTENT_INFORM_CONDITION,
+    INTENT_TELL_ME_MORE,
     SLOT_CONDITION,
     SLOT_LAST_ENTRY,
     SLOT_LAST_TOPIC,
@@ -74,9 +81,13 @@ class Turn:
 
 
 def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[str],
-            mentioned: Iterable[str] = (), pending_topic: Optional[str] = None
-            ) -> Turn:
-    """Answer a question topic, or the question that was waiting for a condition."""
+            mentioned: Iterable[str] = (), pending_topic: Optional[str] = None,
+            last_topic: Optional[str] = None, therapies: Iterable[str] = ()) -> Turn:
+    """Answer a question topic; or the question that was waiting for a condition; or,
+    when the patient names a condition after an answer ("and for phantom pain?"), the
+    same topic for that condition; or "tell me more" with the longer answer. A therapy
+    named in the question ("mirror therapy") picks the condition it belongs to when
+    the patient's own condition is unknown, for this answer only."""
     condition = _latest_condition(mentioned) or normalize_condition(condition_slot)
     turn = Turn()
     if condition:
@@ -84,9 +95,17 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     elif condition_slot is not None:
         turn.slots[SLOT_CONDITION] = None  # not a condition we know: forget it
 
-    if intent == INTENT_INFORM_CONDITION:
+    detailed = False
+    if intent == INTENT_TELL_ME_MORE:
+        if last_topic not in kb.topics:
+            turn.messages.append(render.more_about_what())
+            return turn
+        topic, detailed = last_topic, True
+    elif intent == INTENT_INFORM_CONDITION:
         if pending_topic and pending_topic in kb.topics:
             topic = pending_topic
+        elif last_topic in kb.topics and _latest_condition(mentioned):
+            topic = last_topic  # "and for phantom pain?" after an answer
         elif condition:
             turn.messages.append(render.condition_noted(condition))
             return turn
@@ -101,7 +120,7 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
         turn.slots[SLOT_UNANSWERED] = f"{intent}/{condition or 'unknown'}"
         return turn
 
-    selection = select(kb, topic, condition)
+    selection = select(kb, topic, condition or _condition_of_therapy(therapies))
     if isinstance(selection, NeedCondition):
         turn.messages.append(render.ask_condition(selection.options))
         turn.slots[SLOT_PENDING_TOPIC] = topic
@@ -114,10 +133,17 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
         turn.slots[SLOT_UNANSWERED] = f"{topic}/{condition or 'unknown'}"
         return turn
     entry = selection.entry
-    turn.messages.append(render.answer(entry, kb.sources_of(entry)))
+    if detailed and not entry.details:
+        turn.messages.append(render.nothing_more())
+    turn.messages.append(render.answer(entry, kb.sources_of(entry), detailed=detailed))
     turn.slots[SLOT_LAST_ENTRY] = entry.key
     turn.slots[SLOT_MISSES] = 0.0
     return turn
+
+
+def _condition_of_therapy(therapies: Iterable[str]) -> Optional[str]:
+    found = {THERAPY_CONDITION.get(normalize_therapy(t)) for t in therapies} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _latest_condition(mentioned: Iterable[str]) -> Optional[str]:

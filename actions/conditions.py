@@ -63,6 +63,15 @@ THERAPY_PHRASES: Dict[str, List[List[object]]] = {
                              ["occupational", "therapist"]],
 }
 
+#: Therapies the sources discuss for one condition only: mirror therapy and graded
+#: motor imagery for phantom limb pain, CIMT for stroke. Physical and occupational
+#: therapy serve both, so they say nothing about the condition.
+THERAPY_CONDITION = {
+    "mirror_therapy": PHANTOM_LIMB_PAIN,
+    "graded_motor_imagery": PHANTOM_LIMB_PAIN,
+    "cimt": STROKE,
+}
+
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 
 

@@ -9,7 +9,12 @@ import yaml
 
 from actions.conditions import GENERAL, LABELS, PATIENT_CONDITIONS
 from actions.knowledge import ERROR, WARNING, Finding, KnowledgeBase
-from actions.names import ACTION_ANSWER, INTENT_INFORM_CONDITION
+from actions.names import (
+    ACTION_ANSWER,
+    INTENT_INFORM_CONDITION,
+    INTENT_NOT_IN_SOURCES,
+    INTENT_TELL_ME_MORE,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OWN = "answer"
@@ -49,7 +54,8 @@ def answered_intents(project_root: Path = PROJECT_ROOT) -> Set[str]:
                 if following.get("action") == ACTION_ANSWER:
                     options = step.get("or", [step])
                     intents.update(o["intent"] for o in options if "intent" in o)
-    return intents - {INTENT_INFORM_CONDITION}
+    return intents - {INTENT_INFORM_CONDITION, INTENT_TELL_ME_MORE,
+                      INTENT_NOT_IN_SOURCES}
 
 
 def trained_intents(project_root: Path = PROJECT_ROOT) -> Set[str]:

@@ -13,6 +13,9 @@ ENTITY_THERAPY = "therapy"
 
 # Intents the answer action handles besides the question topics themselves
 INTENT_INFORM_CONDITION = "inform_condition"
+INTENT_TELL_ME_MORE = "tell_me_more"
+#: A TMS question the sources do not answer: said honestly, recorded for staff.
+INTENT_NOT_IN_SOURCES = "not_in_sources"
 
 # Actions
 ACTION_ANSWER = "action_answer_question"

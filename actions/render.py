@@ -124,6 +124,15 @@ def ask_condition(options: Sequence[str] = PATIENT_CONDITIONS) -> Message:
                    [condition_button(c) for c in options])
 
 
+def more_about_what() -> Message:
+    return Message("What would you like to know more about? For example: how TMS "
+                   "works, how many sessions, or what it costs.")
+
+
+def nothing_more() -> Message:
+    return Message("That's everything my sources say about this:")
+
+
 def contact_line(clinic: Clinic) -> str:
     return (f"You can contact {clinic.name}: phone {clinic.phone}, email "
             f"{clinic.email} ({clinic.hours}).")

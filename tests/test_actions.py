@@ -179,3 +179,90 @@ def test_first_reply_of_a_session_ends_with_the_disclaimer(shipped):
     assert slots["disclaimer_due"] is False
     later, slots = run(shipped, intent="cost", slots={"condition": "stroke"})
     assert len(later) == 1 and "disclaimer_due" not in slots
+
+
+def test_naming_the_other_condition_after_an_answer_answers_the_same_topic(shipped):
+    messages, slots = run(shipped, intent=INTENT_INFORM_CONDITION,
+                          entities=[condition_entity("phantom pain")],
+                          slots={SLOT_CONDITION: "phantom pain", SLOT_LAST_TOPIC: "cost",
+                                 SLOT_LAST_ENTRY: "cost/stroke"})
+    assert "$200 to $400 per session" in messages[0]["text"]
+    assert slots[SLOT_CONDITION] == "phantom_limb_pain"
+    assert slots[SLOT_LAST_ENTRY] == "cost/phantom_limb_pain"
+
+
+def test_tell_me_more_gives_the_longer_answer_of_the_same_entry(shipped):
+    messages, _ = run(shipped, intent="tell_me_more", slots={
+        SLOT_CONDITION: "phantom_limb_pain", SLOT_LAST_TOPIC: "cost"})
+    text = messages[0]["text"]
+    assert text.startswith("TMS for phantom limb pain is off-label")
+    assert "Some VA medical centers offer TMS" in text
+    assert text.endswith("https://tmslist.com/treatments/phantom-limb-pain/")
+
+
+def test_tell_me_more_without_a_longer_answer_says_so(shipped):
+    messages, _ = run(shipped, intent="tell_me_more",
+                      slots={SLOT_CONDITION: "stroke", SLOT_LAST_TOPIC: "cost"})
+    assert messages[0]["text"] == "That's everything my sources say about this:"
+    assert messages[1]["text"].startswith("Insurance coverage for TMS after stroke")
+
+
+def test_tell_me_more_before_any_answer_asks_what_about(shipped):
+    messages, slots = run(shipped, intent="tell_me_more")
+    assert messages[0]["text"].startswith("What would you like to know more about?")
+    assert slots == {}
+
+
+def test_question_the_sources_do_not_answer_is_said_honestly(shipped):
+    messages, slots = run(shipped, intent="not_in_sources",
+                          text="can i drive home after a session",
+                          slots={SLOT_CONDITION: "stroke"})
+    text = messages[0]["text"]
+    assert text.startswith("I'm sorry, I don't have a sourced answer to that")
+    assert "Sources:" not in text
+    assert "[Clinic phone number]" in text
+    assert slots["unanswered"] == "not_in_sources/stroke"
+
+
+@pytest.mark.parametrize("topic, condition, start", [
+    ("neuro_program", None, "NEURO® is a hospital program at Jikei"),
+    ("about_plp", None, "After an amputation, 60 to 85% of people"),
+    ("duration", "stroke", "I'm sorry, I don't have a sourced answer to that for "
+                           "stroke recovery"),
+    ("side_effects", None, "TMS is described as causing almost no pain"),
+    ("side_effects", "phantom_limb_pain", "For some people, the phantom pain briefly"),
+    ("evidence", "stroke", "A 2018 review of 44 randomized trials"),
+])
+def test_new_topics_answer_from_their_sources(shipped, topic, condition, start):
+    slots = {SLOT_CONDITION: condition} if condition else {}
+    messages, _ = run(shipped, intent=topic, slots=slots)
+    assert messages[0]["text"].startswith(start)
+
+
+def therapy_entity(value):
+    return {"entity": "therapy", "value": value, "start": 0, "end": len(value),
+            "extractor": "SpacyEntityExtractor"}
+
+
+@pytest.mark.parametrize("therapy, start", [
+    ("mirror therapy", "TMS works best paired with rehab."),
+    ("CIMT", "TMS does not replace therapy."),
+])
+def test_a_named_therapy_picks_its_condition_when_none_is_known(shipped, therapy, start):
+    messages, slots = run(shipped, intent="therapy_pairing",
+                          entities=[therapy_entity(therapy)])
+    assert messages[0]["text"].startswith(start)
+    assert SLOT_CONDITION not in slots  # a hint for this answer, not a diagnosis
+
+
+def test_the_patients_condition_wins_over_a_therapy_hint(shipped):
+    messages, _ = run(shipped, intent="therapy_pairing", slots={SLOT_CONDITION: "stroke"},
+                      entities=[therapy_entity("mirror therapy")])
+    assert messages[0]["text"].startswith("TMS does not replace therapy.")
+
+
+def test_a_therapy_used_for_both_conditions_still_asks(shipped):
+    messages, slots = run(shipped, intent="therapy_pairing",
+                          entities=[therapy_entity("physical therapy")])
+    assert messages[0]["text"].startswith("Are you asking about")
+    assert slots == {SLOT_PENDING_TOPIC: "therapy_pairing"}

@@ -1,4 +1,5 @@
 """Coverage table and the check that answers and training data agree on topics."""
+import re
 import shutil
 
 from actions.check_knowledge import main
@@ -25,19 +26,20 @@ def project_copy(tmp_path):
 
 
 def test_answers_for_an_untrained_topic_warn(knowledge_copy, tmp_path):
-    knowledge_copy.replace("topics.yml", "topics:\n", "topics:\n  sessions: How many?\n")
-    knowledge_copy.write("answers/sessions.yml", """
+    knowledge_copy.replace("topics.yml", "topics:\n",
+                           "topics:\n  driving: Can I drive after a session?\n")
+    knowledge_copy.write("answers/driving.yml", """
         entries:
-          - topic: sessions
+          - topic: driving
             condition: phantom_limb_pain
-            text: Most protocols use 5 to 15 sessions over 1 to 3 weeks.
+            text: An answer staff wrote before the assistant was trained on it.
             sources: [tmslist_plp]
             last_reviewed: 2026-11-22
             next_review: 2027-11-22
         """)
     kb = load_knowledge(knowledge_copy.root, today=TODAY)
     [finding] = topic_findings(kb, project_copy(tmp_path))
-    assert finding.severity == "warning" and finding.entry == "sessions"
+    assert finding.severity == "warning" and finding.entry == "driving"
     assert "not trained to recognise questions about it" in finding.message
 
 
@@ -53,4 +55,5 @@ def test_trained_topic_without_answers_is_an_error(knowledge_copy, tmp_path):
 def test_check_command_prints_the_coverage_table(capsys):
     assert main(["--coverage"]) == 0
     out = capsys.readouterr().out
-    assert "personal_advice  Is TMS right for me?" in out
+    assert re.search(r"^neuro_program +What is the NEURO program\? +answer +NO ANSWER",
+                     out, re.MULTILINE)

@@ -2,6 +2,7 @@
 and the domain, the rules and knowledge/ agree on the question topics."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -45,3 +46,27 @@ def test_conversation_tests_pass(tmp_path):
     report = failed.read_text() if failed.exists() else ""
     assert result.returncode == 0, report or result.stderr[-3000:]
     assert "None of the test stories failed" in report
+
+
+@pytest.mark.slow
+def test_held_out_patient_questions_reach_the_right_answer(tmp_path):
+    """At least 90% of questions never seen in training get the right intent."""
+    assert MODEL.is_file(), "no trained model: run `make train` (make test does)"
+    result = rasa("test", "nlu", "--model", str(MODEL), "--nlu",
+                  str(ROOT / "tests" / "nlu" / "heldout.yml"), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "intent_report.json").read_text())
+    assert report["macro avg"]["support"] >= 150
+    assert report["accuracy"] >= 0.90, f"held-out accuracy {report['accuracy']:.1%}"
+
+
+def test_held_out_questions_are_not_in_the_training_data():
+    def examples(path):
+        found = set()
+        for item in yaml.safe_load(path.read_text())["nlu"]:
+            found |= {line[2:].strip().lower() for line in
+                      item.get("examples", "").splitlines() if line.startswith("- ")}
+        return found
+
+    training = set().union(*(examples(p) for p in (ROOT / "data" / "nlu").glob("*.yml")))
+    assert examples(ROOT / "tests" / "nlu" / "heldout.yml").isdisjoint(training)

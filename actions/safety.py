@@ -143,6 +143,20 @@ _CHEST_EDUCATIONAL = _any(
 )
 
 
+# Spanish, the language U.S. clinics most often hear: a message the assistant cannot
+# otherwise read must still get the emergency number. Any mention counts (a false
+# alarm costs a line; a miss could cost a life), answered with the general reply.
+_SPANISH_EMERGENCY = _any(
+    r"\bderrame\b", r"\bictus\b", r"\bembolia\b", r"\bconvulsi[oó]n",
+    r"\bconvulsiona", r"\bataque (?:al coraz[oó]n|card[ií]aco|epil[eé]ptico)\b",
+    r"\bdolor (?:en el|de) pecho\b", r"\bno puede (?:hablar|respirar|mover|ver)\b",
+    r"\bno (?:puedo|podemos) respirar\b", r"\bcara (?:ca[ií]da|torcida|dormida)\b",
+    r"\bsuicid(?:io|arme|arse)\b", r"\bmatarme\b", r"\bquiero morir",
+    r"\bquitarme la vida\b", r"\bse desmay", r"\bemergencia\b",
+    r"\bayuda(?:nme)?\b.*\b(?:r[aá]pido|urgente|ya)\b",
+)
+
+
 def detect_emergency(text: Optional[str]) -> Optional[str]:
     """The kind of emergency the message describes as happening now, else None."""
     if not text:
@@ -160,6 +174,8 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
     if _CHEST.search(lowered) and not (
             _CHEST_EDUCATIONAL.search(lowered) and not _urgent(lowered)):
         return CHEST_PAIN
+    if _SPANISH_EMERGENCY.search(lowered):
+        return OTHER
     return None
 
 

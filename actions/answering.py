@@ -88,7 +88,8 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     same topic for that condition; or "tell me more" with the longer answer. A therapy
     named in the question ("mirror therapy") picks the condition it belongs to when
     the patient's own condition is unknown, for this answer only."""
-    condition = _latest_condition(mentioned) or normalize_condition(condition_slot)
+    named_now = _latest_condition(mentioned)
+    condition = named_now or normalize_condition(condition_slot)
     turn = Turn()
     if condition:
         turn.slots[SLOT_CONDITION] = condition
@@ -104,7 +105,7 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     elif intent == INTENT_INFORM_CONDITION:
         if pending_topic and pending_topic in kb.topics:
             topic = pending_topic
-        elif last_topic in kb.topics and _latest_condition(mentioned):
+        elif last_topic in kb.topics and named_now:
             topic = last_topic  # "and for phantom pain?" after an answer
         elif condition:
             turn.messages.append(render.condition_noted(condition))

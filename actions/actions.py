@@ -49,23 +49,25 @@ def shared_store() -> KnowledgeStore:
 
 
 class KnowledgeAction(Action, ABC):
-    """An action that answers from the current knowledge and sends a Turn."""
+    """An action that decides a Turn from one snapshot of the current knowledge and
+    sends it; the first reply of a session ends with the disclaimer."""
 
     def __init__(self, knowledge: Optional[KnowledgeBase] = None) -> None:
         self._store = (FixedKnowledge(knowledge) if knowledge is not None
                        else shared_store())
 
-    @property
-    def _knowledge(self) -> KnowledgeBase:
-        return self._store.current()
-
     @abstractmethod
     def name(self) -> Text:
         """The action's name in domain.yml."""
 
-    @staticmethod
-    def send(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
-             knowledge: KnowledgeBase) -> List[Dict[Text, Any]]:
+    @abstractmethod
+    def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+        """What to say and which slots to set."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        knowledge = self._store.current()  # one snapshot per request
+        turn = self.decide(tracker, knowledge)
         if tracker.get_slot(SLOT_DISCLAIMER_DUE) is not False:
             # The first reply of the session ends with the disclaimer (no extra call).
             turn.messages.append(render.Message(knowledge.clinic.disclaimer))
@@ -93,10 +95,8 @@ class ActionAnswerQuestion(KnowledgeAction):
     def name(self) -> Text:
         return ACTION_ANSWER
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        knowledge = self._knowledge  # one snapshot per request
-        turn = answering.respond(
+    def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+        return answering.respond(
             knowledge,
             intent=_intent(tracker),
             condition_slot=tracker.get_slot(SLOT_CONDITION),
@@ -105,7 +105,6 @@ class ActionAnswerQuestion(KnowledgeAction):
             last_topic=tracker.get_slot(SLOT_LAST_TOPIC),
             therapies=_entity_values(tracker, ENTITY_THERAPY),
         )
-        return self.send(dispatcher, tracker, turn, knowledge)
 
 
 class ActionFallback(KnowledgeAction):
@@ -114,16 +113,13 @@ class ActionFallback(KnowledgeAction):
     def name(self) -> Text:
         return ACTION_FALLBACK
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        knowledge = self._knowledge
-        turn = support.fallback(
+    def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+        return support.fallback(
             knowledge,
             ranking=(tracker.latest_message or {}).get("intent_ranking") or [],
             misses=tracker.get_slot(SLOT_MISSES) or 0,
             something_else=_intent(tracker) == INTENT_SOMETHING_ELSE,
         )
-        return self.send(dispatcher, tracker, turn, knowledge)
 
 
 class ActionHandoff(KnowledgeAction):
@@ -132,13 +128,10 @@ class ActionHandoff(KnowledgeAction):
     def name(self) -> Text:
         return ACTION_HANDOFF
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
         reason = (support.FRUSTRATED if _intent(tracker) == INTENT_FRUSTRATION
                   else support.ASKED)
-        knowledge = self._knowledge
-        return self.send(dispatcher, tracker, support.handoff(knowledge, reason),
-                         knowledge)
+        return support.handoff(knowledge, reason)
 
 
 class ActionRecordFeedback(KnowledgeAction):
@@ -147,29 +140,22 @@ class ActionRecordFeedback(KnowledgeAction):
     def name(self) -> Text:
         return ACTION_FEEDBACK
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        knowledge = self._knowledge
-        turn = support.feedback(knowledge,
+    def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+        return support.feedback(knowledge,
                                 helpful=_intent(tracker) == INTENT_FEEDBACK_POSITIVE,
                                 last_entry=tracker.get_slot(SLOT_LAST_ENTRY))
-        return self.send(dispatcher, tracker, turn, knowledge)
 
 
 class ActionDisclaimer(KnowledgeAction):
     """Once per session, after the first reply when that reply is a plain response
-    (greeting, thanks...): education, not advice or emergencies. Actions that answer
-    from knowledge add the line themselves."""
+    (greeting, thanks...): education, not advice or emergencies. It says nothing of
+    its own; KnowledgeAction.run adds the disclaimer when it is due."""
 
     def name(self) -> Text:
         return ACTION_DISCLAIMER
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if tracker.get_slot(SLOT_DISCLAIMER_DUE) is False:
-            return []
-        dispatcher.utter_message(text=self._knowledge.clinic.disclaimer)
-        return [SlotSet(SLOT_DISCLAIMER_DUE, False)]
+    def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+        return Turn()
 
 
 class ActionSessionStart(Action):

@@ -93,6 +93,26 @@ def _entity(kind: str, value: str, extractor: str) -> Dict[Text, Any]:
             ENTITY_ATTRIBUTE_START: 0, ENTITY_ATTRIBUTE_END: 0, EXTRACTOR: extractor}
 
 
+def _force_intent(message: Message, intent_name: str,
+                  entities: List[Dict[Text, Any]]) -> None:
+    """Decide the message's intent (with full confidence) and entities."""
+    intent = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+    message.set(ENTITIES, entities, add_to_output=True)
+
+
+def _demote_emergency(message: Message) -> None:
+    """The classifier said emergency but nothing supports it: read the message as the
+    next most likely intent instead (or as unclear, if there is none)."""
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+               if r.get(INTENT_NAME_KEY) != INTENT_EMERGENCY]
+    if not ranking:
+        ranking = [{INTENT_NAME_KEY: INTENT_BAD_INPUT, PREDICTED_CONFIDENCE_KEY: 1.0}]
+    message.set(INTENT, ranking[0], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -103,13 +123,25 @@ class InputOverride(_Stateless):
         return {"classifier_emergency_threshold": 0.7}
 
     def process(self, messages: List[Message]) -> List[Message]:
+        name = type(self).__name__
         for message in messages:
             kind = self._emergency_kind(message)
             if kind:
-                self._set_emergency(message, kind)
-            elif message.get(INPUT_PROBLEM) or self._predicted(message) in (
-                    INTENT_BAD_INPUT, INTENT_EMERGENCY):
-                self._set_bad_input(message)
+                emergency, crisis = emergency_numbers()
+                _force_intent(message, INTENT_EMERGENCY, [
+                    _entity(ENTITY_EMERGENCY_TYPE, kind, name),
+                    _entity(ENTITY_EMERGENCY_NUMBER, emergency, name),
+                    _entity(ENTITY_CRISIS_LINE, crisis, name)])
+                continue
+            if self._predicted(message) == INTENT_EMERGENCY:
+                _demote_emergency(message)
+            problem = message.get(INPUT_PROBLEM)
+            if problem:
+                _force_intent(message, INTENT_BAD_INPUT,
+                              [_entity(INPUT_PROBLEM, problem, name)])
+            elif self._predicted(message) == INTENT_BAD_INPUT:
+                message.set(ENTITIES, [_entity(INPUT_PROBLEM, UNCLEAR, name)],
+                            add_to_output=True)
         return messages
 
     @staticmethod
@@ -128,36 +160,3 @@ class InputOverride(_Stateless):
                 and not looks_educational(text)):
             return OTHER
         return None
-
-    def _set_emergency(self, message: Message, kind: str) -> None:
-        name = type(self).__name__
-        emergency, crisis = emergency_numbers()
-        intent = {INTENT_NAME_KEY: INTENT_EMERGENCY, PREDICTED_CONFIDENCE_KEY: 1.0}
-        message.set(INTENT, intent, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-        message.set(ENTITIES, [_entity(ENTITY_EMERGENCY_TYPE, kind, name),
-                               _entity(ENTITY_EMERGENCY_NUMBER, emergency, name),
-                               _entity(ENTITY_CRISIS_LINE, crisis, name)],
-                    add_to_output=True)
-
-    def _set_bad_input(self, message: Message) -> None:
-        problem = message.get(INPUT_PROBLEM)
-        if problem:
-            intent = {INTENT_NAME_KEY: INTENT_BAD_INPUT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-        elif self._predicted(message) == INTENT_EMERGENCY:
-            # The classifier said emergency but nothing here supports it: read the
-            # message as the next most likely intent instead.
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get(INTENT_NAME_KEY) != INTENT_EMERGENCY]
-            if ranking:
-                message.set(INTENT, ranking[0], add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-                if ranking[0].get(INTENT_NAME_KEY) != INTENT_BAD_INPUT:
-                    return
-            problem = UNCLEAR
-        else:
-            problem = UNCLEAR
-        message.set(ENTITIES, [_entity(INPUT_PROBLEM, problem, type(self).__name__)],
-                    add_to_output=True)

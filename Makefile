@@ -7,19 +7,39 @@ PYTHON ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1
 VENV := .venv
 BIN := $(VENV)/bin
 SPACY_PIPELINE := build/spacy_tms
+# The widget's socket.io client, from the npm registry (served by the assistant).
+SOCKETIO_CLIENT := node_modules/socket.io-client/dist/socket.io.min.js
+# Debian's Chromium, for the widget's browser tests.
+CHROMIUM ?= /usr/bin/chromium
 MODEL := models/tms-assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 	$(SPACY_PIPELINE)/meta.json addons/message_guard.py actions/input_screen.py
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
+# No telemetry or crash reports leave the machine (conversations are health data).
+export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
+.PHONY: help install browser run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json ## Set up the venv, dependencies and spaCy pipeline
+install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(SOCKETIO_CLIENT) ## Set up the venv, dependencies, spaCy pipeline and widget
+
+$(SOCKETIO_CLIENT): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the chat widget's socket.io client (apt-get install npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@test -f $@ && touch $@
+
+browser: $(CHROMIUM) ## Install Debian's Chromium for the widget's browser tests
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium package (browser tests of the chat widget)..."
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null \
+		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; } \
+		|| { echo "Could not install chromium. Install it (apt-get install chromium) or set CHROMIUM=/path/to/chromium."; exit 1; }
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -72,8 +92,8 @@ evaluate-safety: install ## Recall and false alarms of the emergency screen
 test-fast: install ## Run the quick tests (no training, no servers)
 	$(BIN)/python -m pytest -m "not slow"
 
-test: install $(MODEL) ## Run every test (trains first if needed)
-	$(BIN)/python -m pytest
+test: install browser $(MODEL) ## Run every test (trains first if needed)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 clean: ## Remove the trained model, built pipeline and test output (keeps var/ conversations)
 	rm -rf models build results .pytest_cache

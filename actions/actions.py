@@ -73,8 +73,7 @@ class KnowledgeAction(Action, ABC):
             turn.messages.append(render.Message(knowledge.clinic.disclaimer))
             turn.slots[SLOT_DISCLAIMER_DUE] = False
         for message in turn.messages:
-            dispatcher.utter_message(text=render.web_text(message),
-                                     buttons=render.as_button_dicts(message.buttons))
+            dispatcher.utter_message(**render.outgoing(message))
         # Only changes, besides records: every event is replayed on each later turn.
         return [SlotSet(slot, value) for slot, value in turn.slots.items()
                 if slot in RECORD_SLOTS or tracker.get_slot(slot) != value]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from urllib.parse import urlsplit
 
 from actions.conditions import LABELS, PATIENT_CONDITIONS
 from actions.knowledge import Clinic, Entry, Source
@@ -35,12 +36,26 @@ FEEDBACK_BUTTONS = (Button("Helpful", f"/{INTENT_FEEDBACK_POSITIVE}"),
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A cited source as a patient sees it."""
+
+    title: str
+    publisher: str
+    url: Optional[str] = None
+
+    @classmethod
+    def of(cls, source: Source) -> "Reference":
+        return cls(source.title, source.publisher, source.url)
+
+
+@dataclass(frozen=True)
 class Message:
     """What to say, channel-neutral: text, buttons, and the sources it rests on."""
 
     text: str
     buttons: Sequence[Button] = field(default=())
-    sources: Sequence[Source] = field(default=())
+    sources: Sequence[Reference] = field(default=())
+    emergency: bool = False
 
 
 def sources_block(sources: Sequence[Source]) -> str:
@@ -57,7 +72,7 @@ def answer(entry: Entry, sources: Sequence[Source], detailed: bool = False) -> M
     body = entry.text
     if detailed and entry.details:
         body = f"{entry.text}\n\n{entry.details}"
-    return Message(body, FEEDBACK_BUTTONS, tuple(sources))
+    return Message(body, FEEDBACK_BUTTONS, tuple(Reference.of(s) for s in sources))
 
 
 def web_text(message: Message) -> str:
@@ -65,6 +80,78 @@ def web_text(message: Message) -> str:
     if not message.sources:
         return message.text
     return f"{message.text}\n\n{sources_block(message.sources)}"
+
+
+# --- Channels ---------------------------------------------------------------------
+# Actions hand Rasa `outgoing(message)`. Rasa keeps the extra PAYLOAD_KEY field in the
+# bot event's metadata and passes it to the output channel, which calls
+# `from_bot_message` and renders for itself: `for_widget` (the website widget),
+# `sms_parts` (SMS and WhatsApp). Channels we do not render for (REST) read `text`,
+# which already ends with the Sources block.
+
+#: Where the channel-neutral form travels in a bot message.
+PAYLOAD_KEY = "tms"
+#: Responses in domain.yml whose name starts with this are emergency replies.
+EMERGENCY_RESPONSE_PREFIX = "utter_emergency_"
+
+
+def outgoing(message: Message) -> Dict[str, Any]:
+    """The keyword arguments for `dispatcher.utter_message`."""
+    return {"text": web_text(message), "buttons": as_button_dicts(message.buttons),
+            PAYLOAD_KEY: {"body": message.text,
+                          "sources": [{"title": s.title, "publisher": s.publisher,
+                                       "url": s.url} for s in message.sources]}}
+
+
+def from_bot_message(bot: Mapping[str, Any]) -> Message:
+    """Back to a Message from what Rasa hands an output channel: an action's
+    `outgoing` form or a plain response from domain.yml."""
+    payload = bot.get(PAYLOAD_KEY)
+    payload = payload if isinstance(payload, Mapping) else {}
+    body = payload.get("body") if isinstance(payload.get("body"), str) else None
+    sources = tuple(
+        Reference(str(s.get("title") or ""), str(s.get("publisher") or ""),
+                  s.get("url") if isinstance(s.get("url"), str) else None)
+        for s in payload.get("sources") or () if isinstance(s, Mapping))
+    buttons = tuple(Button(str(b.get("title") or ""), str(b.get("payload") or ""))
+                    for b in bot.get("buttons") or () if isinstance(b, Mapping))
+    emergency = str(bot.get("utter_action") or "").startswith(EMERGENCY_RESPONSE_PREFIX)
+    return Message(body if body is not None else str(bot.get("text") or ""),
+                   buttons, sources, emergency)
+
+
+def safe_link(url: Optional[str]) -> Optional[str]:
+    """The URL if a browser may open it as a link (http or https), else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def for_widget(message: Message) -> Dict[str, Any]:
+    """The website widget's event: it shows every field as text, never as HTML."""
+    return {"text": message.text,
+            "buttons": as_button_dicts(message.buttons),
+            "sources": [{"title": s.title, "publisher": s.publisher,
+                         "url": safe_link(s.url)} for s in message.sources],
+            "emergency": message.emergency}
+
+
+#: A messaging-app reply that picks a numbered choice: "1", "2)", "#2".
+NUMBERED_CHOICE = re.compile(r"\s*#?\s*(\d{1,2})\s*[.)]?\s*")
+
+
+def numbered_choice(text: str, buttons: Sequence[Button]) -> Optional[Tuple[str, str]]:
+    """A messaging-app reply of "1", "2)", "#2"... to numbered choices: the chosen
+    button's (title, payload), else None."""
+    match = NUMBERED_CHOICE.fullmatch(text or "")
+    if not match or not 1 <= int(match.group(1)) <= len(buttons):
+        return None
+    chosen = buttons[int(match.group(1)) - 1]
+    return chosen.title, chosen.payload
 
 
 #: The longest single SMS body a provider accepts (Twilio: 1,600 characters).
@@ -75,7 +162,7 @@ def sms_parts(message: Message, limit: int = SMS_LIMIT) -> List[str]:
     """The message as plain SMS: numbered choices, numbered source references, split
     within the limit at paragraph, then sentence, then word boundaries (never inside
     a link)."""
-    blocks = [message.text]
+    blocks = [message.text if not message.emergency else f"URGENT: {message.text}"]
     if message.sources:
         blocks.append("Sources:\n" + "\n".join(
             f"[{i}] {s.title} ({s.publisher})" + (f" {s.url}" if s.url else "")

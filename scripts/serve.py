@@ -1,22 +1,27 @@
 """Start the action server and the Rasa server together; stop both on Ctrl-C.
 
 Usage: python scripts/serve.py [--rasa-port 5005] [--action-port 5055]
-                               [--model models/tms-assistant.tar.gz]
+                               [--widget-port 8080] [--model models/tms-assistant.tar.gz]
 
-The Rasa server listens on the REST channel (/webhooks/rest/webhook) and the
-socket.io channel. Conversations go to the store in endpoints.yml (SQLite by
-default; PostgreSQL when TRACKER_STORE_URL is set).
+The Rasa server listens on the REST channel (/webhooks/rest/webhook), the
+widget's socket.io channel and the SMS channel (/webhooks/twilio/webhook).
+A demo clinic page with the chat widget is served on --widget-port (0: none).
+Conversations go to the store in endpoints.yml (SQLite by default; PostgreSQL when
+TRACKER_STORE_URL is set).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import List, Optional
 
@@ -42,6 +47,40 @@ def _endpoints_for(action_port: int) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(config), encoding="utf-8")
     return target
+
+
+DEMO_PAGE = ROOT / "widget" / "demo.html"
+
+
+def demo_server(port: int, rasa_port: int) -> ThreadingHTTPServer:
+    """The demo clinic page; its widget loads from the Rasa server, as on a clinic's
+    own site (another origin)."""
+
+    class DemoPage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if self.path.split("?")[0] not in ("/", "/index.html"):
+                self.send_error(404)
+                return
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+            if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host):
+                host = "localhost"
+            assistant = f"http://{host}:{rasa_port}"
+            page = DEMO_PAGE.read_text(encoding="utf-8").replace("__ASSISTANT__",
+                                                                 assistant)
+            body = page.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:  # quiet: the Rasa log is enough
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), DemoPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def _ready(url: str) -> bool:
@@ -71,6 +110,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                         default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--action-port", type=int,
                         default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument("--widget-port", type=int,
+                        default=int(os.environ.get("WIDGET_PORT", 8080)),
+                        help="port of the demo page with the chat widget (0: none)")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     args = parser.parse_args(argv)
     if not args.model.is_file():
@@ -85,8 +127,9 @@ def main(argv: Optional[List[str]] = None) -> int:
               "again.", file=sys.stderr)
         return 2
 
+    # No telemetry or crash reports leave the machine: conversations are health data.
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
-               PYTHONWARNINGS="ignore")
+               PYTHONWARNINGS="ignore", RASA_TELEMETRY_ENABLED="false")
     python = sys.executable
     actions = subprocess.Popen(
         [python, "-m", "rasa_sdk", "--actions", "actions",
@@ -115,10 +158,19 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print("The servers did not start in time.", file=sys.stderr)
                 return 1
             time.sleep(0.5)
-        print(f"\nThe assistant is ready.\n"
+        demo = ""
+        if args.widget_port:
+            try:
+                demo_server(args.widget_port, args.rasa_port)
+                demo = (f"  Demo page: http://localhost:{args.widget_port}/ "
+                        "(chat widget)\n")
+            except OSError as error:
+                demo = f"  Demo page: not started, port {args.widget_port}: {error}\n"
+        print(f"\nThe assistant is ready.\n{demo}"
               f"  REST:      POST http://localhost:{args.rasa_port}/webhooks/rest/webhook"
-              f"\n  socket.io: http://localhost:{args.rasa_port}/socket.io\n"
-              f"Press Ctrl-C to stop.\n", flush=True)
+              f"\n  socket.io: http://localhost:{args.rasa_port}/socket.io"
+              f"\n  SMS:       POST http://localhost:{args.rasa_port}/webhooks/twilio/webhook"
+              f"\nPress Ctrl-C to stop.\n", flush=True)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)

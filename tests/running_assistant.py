@@ -34,6 +34,7 @@ class RunningAssistant:
     def __init__(self, env: Dict[str, str], log_path: Path):
         self.rasa_port = free_port()
         self.action_port = free_port()
+        self.widget_port = free_port()
         self.env = dict(os.environ, **env)
         self.log_path = log_path
         self.process: Optional[subprocess.Popen] = None
@@ -42,13 +43,18 @@ class RunningAssistant:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def demo_url(self) -> str:
+        return f"http://127.0.0.1:{self.widget_port}/"
+
     def start(self) -> "RunningAssistant":
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "serve.py"),
              "--rasa-port", str(self.rasa_port),
-             "--action-port", str(self.action_port)],
+             "--action-port", str(self.action_port),
+             "--widget-port", str(self.widget_port)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:

@@ -1,0 +1,366 @@
+"""The website widget in a real browser, and SMS through Twilio's webhook, against the
+running assistant (started as `make run` starts it).
+
+The browser is Debian's Chromium (`make install` installs it), driven by Playwright.
+The SMS provider is a loopback stand-in for Twilio's Messages API.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy
+
+from tests.conftest import KNOWLEDGE, KnowledgeFolder
+from tests.running_assistant import RunningAssistant
+from tests.standins import (
+    CuttableProxy,
+    PageServer,
+    TwilioStandIn,
+    twilio_signature,
+    wait_for,
+)
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ACCOUNT_SID = "AC" + "0" * 32
+AUTH_TOKEN = "test-auth-token-" + uuid.uuid4().hex
+CLINIC_NUMBER = "+15550001111"
+PUBLIC_WEBHOOK = "https://chat.clinic.example/webhooks/twilio/webhook"
+STROKE_FDA = "No. TMS is not FDA-cleared for stroke rehabilitation."
+PLP_FDA = "No. TMS is not FDA-approved for phantom limb pain."
+
+
+@pytest.fixture(scope="module")
+def twilio():
+    stand_in = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN)
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory):
+    target = tmp_path_factory.mktemp("served") / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return KnowledgeFolder(target)
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('store')}/conversations.db"
+
+
+@pytest.fixture(scope="module")
+def assistant(twilio, knowledge, store_url, tmp_path_factory):
+    log = tmp_path_factory.mktemp("logs") / "assistant.log"
+    running = RunningAssistant({
+        "TRACKER_STORE_URL": store_url,
+        "TMS_KNOWLEDGE_DIR": str(knowledge.root),
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_NUMBER": CLINIC_NUMBER, "TWILIO_API_URL": twilio.url,
+        "TWILIO_WEBHOOK_URL": PUBLIC_WEBHOOK}, log).start()
+    yield running
+    running.stop()
+
+
+def stored_events(store_url: str, sender: str) -> int:
+    engine = sqlalchemy.create_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :s"),
+                {"s": sender}).scalar()
+    finally:
+        engine.dispose()
+
+
+# --- SMS (Twilio) -------------------------------------------------------------------
+
+def new_phone() -> str:
+    return "+1555" + "".join(random.choice("0123456789") for _ in range(7))
+
+
+def twilio_form(sender: str, body: str) -> dict:
+    """The form Twilio POSTs for an incoming SMS (its documented webhook fields)."""
+    return {"MessageSid": "SM" + uuid.uuid4().hex, "SmsSid": "SM" + uuid.uuid4().hex,
+            "AccountSid": ACCOUNT_SID, "From": sender, "To": CLINIC_NUMBER,
+            "Body": body, "NumMedia": "0", "NumSegments": "1",
+            "SmsStatus": "received", "ApiVersion": "2010-04-01"}
+
+
+def text_in(assistant, form: dict, signature: str = None) -> requests.Response:
+    headers = {"X-Twilio-Signature": signature if signature is not None
+               else twilio_signature(AUTH_TOKEN, PUBLIC_WEBHOOK, form)}
+    return requests.post(f"{assistant.url}/webhooks/twilio/webhook", data=form,
+                         headers=headers, timeout=60)
+
+
+def test_sms_question_is_clarified_with_numbered_choices_and_a_number_answers(
+        assistant, twilio):
+    phone = new_phone()
+    response = text_in(assistant, twilio_form(phone, "is tms fda approved?"))
+    assert response.status_code == 200
+    replies = wait_for(lambda: len(twilio.to(phone)) >= 2 and twilio.to(phone))
+    assert replies[0] == ("Are you asking about stroke recovery or phantom limb pain?"
+                          "\n\nReply 1 for Stroke recovery"
+                          "\nReply 2 for Phantom limb pain")
+    assert all(m["From"] == CLINIC_NUMBER for m in twilio.sent if m["To"] == phone)
+
+    assert text_in(assistant, twilio_form(phone, "2")).status_code == 200
+    answer = wait_for(lambda: [b for b in twilio.to(phone) if PLP_FDA in b])
+    assert answer, twilio.to(phone)
+    text = answer[0]
+    assert ("Sources:\n[1] TMS for Phantom Limb Pain (TMSList) "
+            "https://tmslist.com/treatments/phantom-limb-pain/") in text
+    assert text.endswith("Reply 1 for Helpful\nReply 2 for Not helpful")
+    assert all(len(body) <= 1600 for body in twilio.to(phone))
+
+
+def test_sms_emergency_comes_first_and_says_call_911(assistant, twilio):
+    phone = new_phone()
+    text_in(assistant, twilio_form(phone, "my husbands face is drooping and he cant "
+                                          "lift his arm"))
+    first = wait_for(lambda: twilio.to(phone))[0]
+    assert first.startswith("URGENT: ")
+    assert "Call 911 now" in first
+
+
+def test_sms_long_answer_is_split_at_sentences_within_the_limit(assistant, twilio):
+    phone = new_phone()
+    text_in(assistant, twilio_form(phone, "i had a stroke, how does tms work"))
+    wait_for(lambda: twilio.to(phone))
+    text_in(assistant, twilio_form(phone, "tell me more"))
+    replies = wait_for(lambda: len(twilio.to(phone)) >= 3 and twilio.to(phone))
+    assert all(0 < len(body) <= 1600 for body in replies)
+    assert "Sources:\n[1] " in "\n".join(replies)
+
+
+@pytest.mark.parametrize("signature", ["", "bm90IGEgc2lnbmF0dXJl",
+                                       twilio_signature("wrong-token", PUBLIC_WEBHOOK,
+                                                        {"x": "y"})])
+def test_unsigned_or_forged_sms_webhook_is_refused_without_side_effects(
+        assistant, twilio, store_url, signature):
+    phone = new_phone()
+    response = text_in(assistant, twilio_form(phone, "is tms fda approved?"), signature)
+    assert response.status_code == 403
+    assert twilio.to(phone) == []
+    assert stored_events(store_url, phone) == 0
+
+
+def test_signature_for_other_content_is_refused(assistant, twilio, store_url):
+    phone = new_phone()
+    signed = twilio_form(phone, "hello")
+    tampered = dict(signed, Body="is tms fda approved?")
+    response = text_in(assistant, tampered,
+                       twilio_signature(AUTH_TOKEN, PUBLIC_WEBHOOK, signed))
+    assert response.status_code == 403
+    assert stored_events(store_url, phone) == 0
+
+
+def test_malformed_sms_webhook_is_rejected_without_side_effects(assistant, twilio,
+                                                                store_url):
+    phone = new_phone()
+    form = {"From": phone, "To": CLINIC_NUMBER}  # no Body
+    assert text_in(assistant, form).status_code == 400
+    not_a_form = requests.post(f"{assistant.url}/webhooks/twilio/webhook",
+                               data="{not json", timeout=30,
+                               headers={"Content-Type": "application/json",
+                                        "X-Twilio-Signature": "abc"})
+    assert not_a_form.status_code == 403
+    assert twilio.to(phone) == []
+    assert stored_events(store_url, phone) == 0
+
+
+# --- Website widget (real browser) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No Chromium at {CHROMIUM}: `make install` installs Debian's "
+                    "chromium package (or set CHROMIUM to a Chromium binary).")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, assistant):
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    opened = context.new_page()
+    errors = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("dialog", lambda dialog: (errors.append("dialog: " + dialog.message),
+                                        dialog.dismiss()))
+    yield opened
+    context.close()
+    assert errors == [], errors
+
+
+def open_chat(page, url):
+    page.goto(url)
+    page.get_by_role("button", name="Ask about TMS").click()
+    return page.get_by_role("log", name="Conversation")
+
+
+def ask(page, text):
+    box = page.get_by_role("textbox", name="Your question")
+    box.fill(text)
+    box.press("Enter")
+
+
+def bot_said(log, text, timeout=30_000):
+    reply = log.locator("li.tms-bot", has_text=text).last
+    reply.wait_for(timeout=timeout)
+    return reply
+
+
+def test_widget_answers_with_its_sources_as_links(page, assistant):
+    log = open_chat(page, assistant.demo_url)
+    ask(page, "my mom had a stroke, is tms fda approved for that")
+    reply = bot_said(log, STROKE_FDA)
+    link = reply.locator(".tms-sources a")
+    assert link.count() == 1
+    assert link.get_attribute("href") == "https://tmslist.com/"
+    assert link.get_attribute("target") == "_blank"
+    assert "noopener" in link.get_attribute("rel")
+    assert "TMS for Stroke Rehabilitation" in link.inner_text()
+
+
+def test_clarification_buttons_work_once_and_history_survives_reload(page, assistant):
+    log = open_chat(page, assistant.demo_url)
+    ask(page, "is it fda approved")
+    question = bot_said(log, "Are you asking about")
+    question.get_by_role("button", name="Phantom limb pain").click()
+    bot_said(log, PLP_FDA)
+    assert question.get_by_role("button", name="Stroke recovery").is_disabled()
+    assert question.get_by_role("button", name="Phantom limb pain").is_disabled()
+    shown = log.locator("li").count()
+
+    page.reload()
+    log = page.get_by_role("log", name="Conversation")
+    log.locator("li.tms-bot", has_text=PLP_FDA).wait_for()
+    assert log.locator("li").count() == shown
+    assert log.get_by_role("button", name="Stroke recovery").is_disabled()
+    # Same session: the follow-up leans on the topic asked before the reload.
+    ask(page, "and for stroke?")
+    bot_said(log, STROKE_FDA)
+
+
+def test_markup_from_patient_or_server_is_shown_as_text(page, assistant, knowledge):
+    attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+    knowledge.replace("clinic.yml", 'name: "[Clinic name]"',
+                      f"name: '{attack} Clinic'")
+    try:
+        log = open_chat(page, assistant.demo_url)
+        ask(page, f"{attack} hello")
+        mine = log.locator("li.tms-user").last
+        mine.wait_for()
+        assert attack in mine.inner_text()
+        # The clinic's name (edited above) comes back inside the server's text.
+        wait_for(lambda: "__xss" in assistant.say(f"probe-{uuid.uuid4().hex}",
+                                                  "can i talk to a real person"))
+        ask(page, "can i talk to a real person")
+        reply = bot_said(log, "reach the clinic's staff")
+        assert attack in reply.inner_text()
+        assert page.locator(".tms-chat img, .tms-chat script").count() == 0
+        assert page.evaluate("window.__xss") is None
+    finally:
+        knowledge.replace("clinic.yml", f"name: '{attack} Clinic'",
+                          'name: "[Clinic name]"')
+
+
+def test_emergency_is_shown_prominently(page, assistant):
+    log = open_chat(page, assistant.demo_url)
+    ask(page, "my dad's face is drooping on one side and he can't speak")
+    alert = log.get_by_role("alert")
+    alert.wait_for(timeout=30_000)
+    assert "Call 911 now" in alert.inner_text()
+    assert "tms-emergency" in alert.get_attribute("class")
+
+
+CLINIC_PAGE = """<!doctype html><html lang="en"><head><title>A clinic</title></head>
+<body><h1>A clinic's own page</h1>
+<script>window.TMSChatConfig = {{ server: "{server}", title: "Ask our TMS assistant",
+  colors: {{ primary: "#7a1f5c" }} }};</script>
+<script src="{widget}" defer></script></body></html>"""
+
+
+def test_widget_embedded_on_another_site_survives_a_dropped_connection(page, assistant):
+    proxy = CuttableProxy(assistant.rasa_port)
+    clinic_site = PageServer(CLINIC_PAGE.format(
+        server=f"http://127.0.0.1:{proxy.port}",
+        widget=f"{assistant.url}/webhooks/socketio/widget/tms-chat.js"))
+    try:
+        log = open_chat(page, clinic_site.url)
+        assert page.get_by_role("heading", name="Ask our TMS assistant").is_visible()
+        ask(page, "i lost my arm last year, what does tms cost")
+        bot_said(log, "$200 to $400 per session")
+
+        proxy.cut()
+        status = page.get_by_role("status")
+        status.wait_for()
+        assert "You are offline" in status.inner_text()
+        ask(page, "is it fda approved?")
+        waiting = log.locator("li.tms-user", has_text="is it fda approved?")
+        assert "Waiting to send" in waiting.inner_text()
+        page.wait_for_timeout(1000)
+        assert log.locator("li.tms-bot", has_text=PLP_FDA).count() == 0
+
+        proxy.restore()
+        bot_said(log, PLP_FDA)  # the typed message was sent after reconnecting
+        page.wait_for_function(
+            "document.querySelector('.tms-status').textContent === ''")
+        assert "Waiting to send" not in waiting.inner_text()
+    finally:
+        proxy.close()
+        clinic_site.stop()
+
+
+def test_widget_is_usable_by_keyboard_alone_at_360_px(browser, assistant):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    try:
+        page.goto(assistant.demo_url)
+        launcher = page.get_by_role("button", name="Ask about TMS")
+        for _ in range(10):  # Tab from the top of the page to the launcher
+            page.keyboard.press("Tab")
+            if launcher.evaluate("el => el === document.activeElement"):
+                break
+        assert launcher.evaluate("el => el === document.activeElement")
+        assert launcher.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+        page.keyboard.press("Enter")
+        box = page.get_by_role("textbox", name="Your question")
+        assert box.evaluate("el => el === document.activeElement")
+        page.keyboard.type("does tms hurt")
+        page.keyboard.press("Enter")
+        log = page.get_by_role("log", name="Conversation")
+        assert log.get_attribute("aria-live") == "polite"
+        log.locator("li.tms-bot").nth(1).wait_for(timeout=30_000)
+
+        panel = page.locator(".tms-panel").bounding_box()
+        assert panel["x"] >= 0 and panel["x"] + panel["width"] <= 360
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+        larger = page.get_by_role("button", name="Larger text")
+        size = lambda: page.evaluate(  # noqa: E731
+            "parseFloat(getComputedStyle(document.querySelector('.tms-chat')).fontSize)")
+        before = size()
+        larger.focus()
+        page.keyboard.press("Space")
+        assert larger.get_attribute("aria-pressed") == "true"
+        assert size() > before
+
+        page.keyboard.press("Escape")
+        assert launcher.evaluate("el => el === document.activeElement")
+        assert launcher.get_attribute("aria-expanded") == "false"
+    finally:
+        context.close()

@@ -112,6 +112,10 @@ _EDUCATIONAL = _any(
     r"\bcan tms (?:help|treat|fix|improve)\b",
 )
 
+# Within the day: a seizure then is never just background for a question.
+_RECENT = _any(r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b", r"\btonight\b",
+               r"\b(?:minutes?|an hour|hours?) ago\b", r"\bjust\b")
+
 _SEIZURE = _any(r"\bseiz(?:ure|ures|ing|ed)\b", r"\bconvuls\w*\b", r"\bfit\b",
                 r"\b(?:shaking|jerking)\b.{0,30}\b(?:won't|wont|not|can't|cant)\s+"
                 r"(?:stop|respond|wake)\b", r"\bpassed out\b", r"\bunconscious\b",
@@ -127,6 +131,10 @@ _SEIZURE_EDUCATIONAL = _any(
     r"stimulation|session))\b.{0,40}\bseiz", r"\bseizure (?:risk|history|rate)\b",
     r"\b(?:history of|prone to|had .{0,10}seizures? as a (?:child|kid)|epilep\w*)\b",
     r"\b(?:risk|chance|likely|likelihood|odds)\b", r"\bwhat (?:if|happens)\b",
+    # a seizure in the past, asked about as a reason not to have TMS
+    r"\b(?:eligible|candidate|qualify)\b", r"\b(?:years?|months?) ago\b",
+    r"\b(?:last|a) (?:year|month)\b", r"\bback in (?:19|20)\d\d\b",
+    r"\bcan (?:i|he|she|we|they) still\b",
 )
 
 _CHEST = _any(
@@ -169,7 +177,8 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
     if _STROKE_SIGN.search(lowered) and _reported_now(lowered):
         return STROKE_SIGNS
     if _SEIZURE.search(lowered) and _SEIZURE_EVENT.search(lowered) and not (
-            _SEIZURE_EDUCATIONAL.search(lowered) and not _urgent(lowered)):
+            _SEIZURE_EDUCATIONAL.search(lowered) and not _urgent(lowered)
+            and not _RECENT.search(lowered)):
         return SEIZURE
     if _CHEST.search(lowered) and not (
             _CHEST_EDUCATIONAL.search(lowered) and not _urgent(lowered)):

@@ -131,6 +131,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
                PYTHONWARNINGS="ignore", RASA_TELEMETRY_ENABLED="false")
     python = sys.executable
+
+    def on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    # Ctrl-C (SIGINT) and SIGTERM stop both servers, even when this launcher was
+    # started in the background, where SIGINT arrives ignored. (A handled signal is
+    # reset to its default in the servers, so they stop on SIGINT too.)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     actions = subprocess.Popen(
         [python, "-m", "rasa_sdk", "--actions", "actions",
          "--port", str(args.action_port)], cwd=ROOT, env=env)
@@ -140,11 +149,6 @@ def main(argv: Optional[List[str]] = None) -> int:
          "--credentials", str(ROOT / "credentials.yml"),
          "--port", str(args.rasa_port)], cwd=ROOT, env=env)
     processes = [actions, rasa]
-
-    def on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
         checks = [f"http://localhost:{args.action_port}/health",

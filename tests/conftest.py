@@ -68,6 +68,14 @@ class KnowledgeFolder:
         (self.root / relative).write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def served_knowledge(tmp_path_factory) -> KnowledgeFolder:
+    """A copy of knowledge/ that a running assistant serves and a test may edit."""
+    target = tmp_path_factory.mktemp("served") / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return KnowledgeFolder(target)
+
+
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> KnowledgeFolder:
     """A copy of the real knowledge/ folder."""

@@ -55,7 +55,10 @@ class RunningAssistant:
              "--rasa-port", str(self.rasa_port),
              "--action-port", str(self.action_port),
              "--widget-port", str(self.widget_port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            # Started as from a background job, where SIGINT arrives ignored: Ctrl-C
+            # (`stop`) must still stop both servers.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

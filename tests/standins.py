@@ -23,7 +23,36 @@ def twilio_signature(auth_token: str, url: str, params: Mapping[str, str]) -> st
     return base64.b64encode(digest).decode()
 
 
-class TwilioStandIn:
+class LoopbackServer:
+    """An HTTP server on a free loopback port, in a thread."""
+
+    def __init__(self, handler: type) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def reply(self, status: int, content_type: str = "", body: bytes = b"") -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class TwilioStandIn(LoopbackServer):
     """Twilio's Messages API on loopback: records every message the assistant sends."""
 
     def __init__(self, account_sid: str, auth_token: str) -> None:
@@ -31,44 +60,27 @@ class TwilioStandIn:
         expected_auth = "Basic " + base64.b64encode(
             f"{account_sid}:{auth_token}".encode()).decode()
         path = f"/2010-04-01/Accounts/{account_sid}/Messages.json"
-        stand_in = self
+        sent = self.sent
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v[0] for k, v in parse_qs(
                     self.rfile.read(length).decode("utf-8")).items()}
                 authorised = self.headers.get("Authorization") == expected_auth
                 if self.path != path or not authorised:
-                    self.send_response(401)
-                    self.end_headers()
+                    self.reply(401)
                     return
-                stand_in.sent.append(form)
-                body = json.dumps({"sid": "SM" + uuid.uuid4().hex, "status": "queued",
-                                   "to": form.get("To"), "from": form.get("From"),
-                                   "body": form.get("Body")}).encode()
-                self.send_response(201)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                sent.append(form)
+                self.reply(201, "application/json", json.dumps(
+                    {"sid": "SM" + uuid.uuid4().hex, "status": "queued",
+                     "to": form.get("To"), "from": form.get("From"),
+                     "body": form.get("Body")}).encode())
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(Handler)
 
     def to(self, number: str) -> List[str]:
         return [m["Body"] for m in self.sent if m.get("To") == number]
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class CuttableProxy:
@@ -145,31 +157,15 @@ def wait_for(condition: Callable[[], object], timeout: float = 30) -> object:
     return condition()
 
 
-class PageServer:
+class PageServer(LoopbackServer):
     """Serves one HTML page on loopback: a clinic's own website, another origin than
     the assistant's."""
 
     def __init__(self, html: str) -> None:
         body = html.encode("utf-8")
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, "text/html; charset=utf-8", body)
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)

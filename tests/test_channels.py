@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import uuid
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import pytest
 import requests
 import sqlalchemy
 
-from tests.conftest import KNOWLEDGE, KnowledgeFolder
 from tests.running_assistant import RunningAssistant
 from tests.standins import (
     CuttableProxy,
@@ -45,10 +43,8 @@ def twilio():
 
 
 @pytest.fixture(scope="module")
-def knowledge(tmp_path_factory):
-    target = tmp_path_factory.mktemp("served") / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    return KnowledgeFolder(target)
+def knowledge(served_knowledge):
+    return served_knowledge
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ Runs once with the default SQLite store and once with a real PostgreSQL database
 """
 from __future__ import annotations
 
-import shutil
 import time
 import uuid
 from pathlib import Path
@@ -14,7 +13,6 @@ import sqlalchemy
 import yaml
 
 from actions.check_knowledge import main as check_knowledge
-from tests.conftest import KNOWLEDGE, KnowledgeFolder
 from tests.running_assistant import RunningAssistant, port_open
 
 pytestmark = pytest.mark.slow
@@ -36,11 +34,8 @@ def store_url(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def knowledge(tmp_path_factory):
-    """The assistant serves a copy of knowledge/ that tests may edit."""
-    target = tmp_path_factory.mktemp("served") / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    return KnowledgeFolder(target)
+def knowledge(served_knowledge):
+    return served_knowledge
 
 
 @pytest.fixture(scope="module")

@@ -48,9 +48,10 @@ def test_conversation_tests_pass(tmp_path):
     assert "None of the test stories failed" in report
 
 
-#: A regression guard, below the 90% target: trainings of the same data differ by a
-#: couple of points (89.3% and 91.1% seen), so the gate must not flip on that noise.
-HELD_OUT_FLOOR = 0.85
+#: A regression guard, below the 90% target and the measured 93.9% (both held-out
+#: sets): trainings of the same data differ by a couple of points, so the gate must
+#: not flip on that noise.
+HELD_OUT_FLOOR = 0.88
 
 
 @pytest.mark.slow
@@ -58,7 +59,7 @@ def test_held_out_patient_questions_reach_the_right_answer(tmp_path):
     """Questions never seen in training still get the right intent."""
     assert MODEL.is_file(), "no trained model: run `make train` (make test does)"
     result = rasa("test", "nlu", "--model", str(MODEL), "--nlu",
-                  str(ROOT / "tests" / "nlu" / "heldout.yml"), "--out", str(tmp_path))
+                  str(ROOT / "tests" / "nlu"), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "intent_report.json").read_text())
     assert report["macro avg"]["support"] >= 150
@@ -75,4 +76,5 @@ def test_held_out_questions_are_not_in_the_training_data():
         return found
 
     training = set().union(*(examples(p) for p in (ROOT / "data" / "nlu").glob("*.yml")))
-    assert examples(ROOT / "tests" / "nlu" / "heldout.yml").isdisjoint(training)
+    for name in ("heldout.yml", "heldout_blind.yml"):
+        assert examples(ROOT / "tests" / "nlu" / name).isdisjoint(training), name

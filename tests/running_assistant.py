@@ -57,8 +57,10 @@ class RunningAssistant:
              "--widget-port", str(self.widget_port)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             # Started as from a background job, where SIGINT arrives ignored: Ctrl-C
-            # (`stop`) must still stop both servers.
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            # (`stop`) must still stop both servers. Its own process group, so that
+            # a launcher that will not stop is killed with both servers.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+            start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -80,7 +82,7 @@ class RunningAssistant:
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         return self.process.returncode
 

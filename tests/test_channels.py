@@ -354,6 +354,8 @@ def test_widget_is_usable_by_keyboard_alone_at_360_px(browser, assistant):
         page.keyboard.press("Space")
         assert larger.get_attribute("aria-pressed") == "true"
         assert size() > before
+        latest, shown = log.locator("li").last.bounding_box(), log.bounding_box()
+        assert latest["y"] + latest["height"] <= shown["y"] + shown["height"] + 1
 
         page.keyboard.press("Escape")
         assert launcher.evaluate("el => el === document.activeElement")

@@ -315,6 +315,7 @@
     root.classList.toggle("tms-large", large);
     largeToggle.setAttribute("aria-pressed", String(large));
     save();
+    scrollDown();  // the latest message stays in view at the new size
   }
 
   launcher.addEventListener("click", function () { setOpen(true, true); });

@@ -30,6 +30,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from actions.knowledge import check_knowledge  # noqa: E402
+from actions.storage import (  # noqa: E402
+    LOCK_ENV_URL,
+    LockStoreConfigError,
+    describe_redis,
+    redis_settings,
+)
 
 DEFAULT_MODEL = ROOT / "models" / "tms-assistant.tar.gz"
 READY_TIMEOUT_S = 300
@@ -83,6 +89,23 @@ def demo_server(port: int, rasa_port: int) -> ThreadingHTTPServer:
     return server
 
 
+def lock_store_problem(url: str) -> Optional[str]:
+    """Why LOCK_STORE_URL cannot be used, or None when Redis answers there."""
+    import redis
+
+    try:
+        settings = redis_settings(url)
+    except LockStoreConfigError as error:
+        return str(error)
+    try:
+        redis.Redis(host=settings["host"], port=settings["port"], db=settings["db"],
+                    username=settings["username"], password=settings["password"],
+                    ssl=settings["use_ssl"], socket_timeout=3).ping()
+    except redis.RedisError as error:
+        return f"{LOCK_ENV_URL}: Redis at {describe_redis(url)} did not answer ({error})."
+    return None
+
+
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -125,6 +148,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     if knowledge is None:
         print("The answers in knowledge/ have errors (above); fix them and start "
               "again.", file=sys.stderr)
+        return 2
+    lock_url = os.environ.get(LOCK_ENV_URL, "").strip()
+    problem = lock_store_problem(lock_url) if lock_url else None
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
 
     # No telemetry or crash reports leave the machine: conversations are health data.

@@ -1,14 +1,18 @@
 """The whole assistant, started as `make run` starts it, over REST.
 
-Runs once with the default SQLite store and once with a real PostgreSQL database.
+Runs once as a clinic starts (SQLite store, locks in memory) and once as a clinic
+scales (a real PostgreSQL database, locks in the local Redis server).
 """
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy
 import yaml
 
@@ -23,6 +27,7 @@ PLP_SOURCE = ("TMS for Phantom Limb Pain (TMSList) "
               "https://tmslist.com/treatments/phantom-limb-pain/")
 DISCLAIMER = ("I share general education, not medical advice, and I am not for "
               "emergencies.")
+REDIS_LOCKS = "redis://localhost:6379/3"
 LABELLED = yaml.safe_load((Path(__file__).parent / "safety" / "labelled.yml").read_text())
 
 
@@ -41,8 +46,10 @@ def knowledge(served_knowledge):
 @pytest.fixture(scope="module")
 def assistant(store_url, knowledge, tmp_path_factory):
     log = tmp_path_factory.mktemp("logs") / "assistant.log"
-    running = RunningAssistant({"TRACKER_STORE_URL": store_url,
-                                "TMS_KNOWLEDGE_DIR": str(knowledge.root)}, log).start()
+    env = {"TRACKER_STORE_URL": store_url, "TMS_KNOWLEDGE_DIR": str(knowledge.root)}
+    if store_url.startswith("postgresql"):
+        env["LOCK_STORE_URL"] = REDIS_LOCKS
+    running = RunningAssistant(env, log).start()
     yield running
     running.stop()
 
@@ -232,6 +239,55 @@ def test_staff_edits_go_live_and_broken_edits_never_do(assistant, knowledge, cap
                           "sources: [tmslist_stroke]")
         knowledge.replace("answers/cost.yml", "BROKEN EDIT", original)
     assert wait_for(lambda: original in assistant.say(sender, "how much does it cost"))
+
+
+class RedisCommands:
+    """Every command the local Redis server receives meanwhile (MONITOR)."""
+
+    def __init__(self) -> None:
+        self.seen: list = []
+        self._monitor = redis.Redis(host="localhost", port=6379).monitor().__enter__()
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        try:
+            for command in self._monitor.listen():
+                self.seen.append(command["command"])
+        except (redis.RedisError, OSError, ValueError):
+            pass
+
+    def close(self) -> None:
+        self._monitor.connection.disconnect()
+
+
+def test_one_patients_messages_sent_at_once_are_all_answered_in_turn(assistant,
+                                                                     store_url):
+    sender = new_sender()
+    watch = RedisCommands() if store_url.startswith("postgresql") else None
+    questions = ["is tms fda approved for stroke", "how much does it cost",
+                 "does it hurt", "how many sessions"]
+    try:
+        with ThreadPoolExecutor(len(questions)) as pool:
+            replies = list(pool.map(lambda q: assistant.say(sender, q), questions))
+    finally:
+        if watch:
+            time.sleep(0.5)
+            watch.close()
+    assert all(replies), replies
+    engine = sqlalchemy.create_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            kinds = [row[0] for row in connection.execute(sqlalchemy.text(
+                "SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"),
+                {"s": sender})]
+    finally:
+        engine.dispose()
+    # Each message was handled whole before the next: user, then its bot replies.
+    turns = "".join("u" if k == "user" else "b" if k == "bot" else "" for k in kinds)
+    assert turns.count("u") == len(questions)
+    assert "uu" not in turns, turns
+    if watch:  # the lock went through Redis, under the assistant's key prefix
+        assert any(f"tms:lock:{sender}" in command for command in watch.seen)
 
 
 def test_restart_forgets_nothing_and_ctrl_c_stops_both_servers(assistant):

@@ -1,0 +1,75 @@
+"""Conversation locks: in memory by default, in the local Redis server when
+LOCK_STORE_URL says so (as a clinic running several Rasa servers would)."""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import uuid
+
+import pytest
+import redis
+from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
+
+from actions.storage import LockStoreConfigError, describe_redis, redis_settings
+from addons.lock_store import ConfiguredLockStore
+from tests.running_assistant import ROOT
+
+REDIS_URL = "redis://localhost:6379/3"
+
+
+def test_default_keeps_locks_in_memory(monkeypatch):
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    assert isinstance(ConfiguredLockStore().store, InMemoryLockStore)
+
+
+def test_redis_url_is_read_with_password_tls_and_database():
+    settings = redis_settings("rediss://user:p%40ss@cache.internal:6380/2")
+    assert settings == {"host": "cache.internal", "port": 6380, "db": 2,
+                        "username": "user", "password": "p@ss", "use_ssl": True,
+                        "key_prefix": "tms"}
+    assert describe_redis("redis://:secret@cache:6379/1") == "redis://cache:6379/1"
+
+
+@pytest.mark.parametrize("url", ["http://cache:6379/1", "redis://", "redis://h:port/1",
+                                 "redis://h:6379/notanumber"])
+def test_a_bad_url_is_a_precise_error(url):
+    with pytest.raises(LockStoreConfigError, match="LOCK_STORE_URL"):
+        redis_settings(url)
+
+
+def test_locks_live_in_redis_and_serialise_one_conversation(monkeypatch):
+    monkeypatch.setenv("LOCK_STORE_URL", REDIS_URL)
+    store = ConfiguredLockStore()
+    assert isinstance(store.store, RedisLockStore)
+    conversation = f"patient-{uuid.uuid4().hex[:8]}"
+    key = f"tms:lock:{conversation}"
+    server = redis.Redis(host="localhost", port=6379, db=3)
+    order = []
+
+    async def handle(name: str, hold: float) -> None:
+        async with store.lock(conversation, wait_time_in_seconds=0.01):
+            order.append(f"{name} in")
+            assert server.exists(key)
+            await asyncio.sleep(hold)
+            order.append(f"{name} out")
+
+    async def both() -> None:
+        first = asyncio.create_task(handle("first", 0.3))
+        await asyncio.sleep(0.05)
+        await asyncio.gather(first, handle("second", 0))
+
+    asyncio.run(both())
+    assert order == ["first in", "first out", "second in", "second out"]
+    assert not server.exists(key)
+
+
+def test_unreachable_redis_stops_the_start_with_a_clear_message():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "serve.py")], cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "LOCK_STORE_URL": "redis://localhost:1/1"},
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert ("LOCK_STORE_URL: Redis at redis://localhost:1/1 did not answer"
+            in result.stderr)
+    assert "Traceback" not in result.stderr

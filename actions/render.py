@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 from urllib.parse import urlsplit
 
 from actions.conditions import LABELS, PATIENT_CONDITIONS
@@ -46,6 +46,9 @@ class Reference:
     @classmethod
     def of(cls, source: Source) -> "Reference":
         return cls(source.title, source.publisher, source.url)
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "publisher": self.publisher, "url": self.url}
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,7 @@ def outgoing(message: Message) -> Dict[str, Any]:
     """The keyword arguments for `dispatcher.utter_message`."""
     return {"text": web_text(message), "buttons": as_button_dicts(message.buttons),
             PAYLOAD_KEY: {"body": message.text,
-                          "sources": [{"title": s.title, "publisher": s.publisher,
-                                       "url": s.url} for s in message.sources]}}
+                          "sources": [s.as_dict() for s in message.sources]}}
 
 
 def from_bot_message(bot: Mapping[str, Any]) -> Message:
@@ -135,8 +137,8 @@ def for_widget(message: Message) -> Dict[str, Any]:
     """The website widget's event: it shows every field as text, never as HTML."""
     return {"text": message.text,
             "buttons": as_button_dicts(message.buttons),
-            "sources": [{"title": s.title, "publisher": s.publisher,
-                         "url": safe_link(s.url)} for s in message.sources],
+            "sources": [dict(s.as_dict(), url=safe_link(s.url))
+                        for s in message.sources],
             "emergency": message.emergency}
 
 
@@ -144,14 +146,12 @@ def for_widget(message: Message) -> Dict[str, Any]:
 NUMBERED_CHOICE = re.compile(r"\s*#?\s*(\d{1,2})\s*[.)]?\s*")
 
 
-def numbered_choice(text: str, buttons: Sequence[Button]) -> Optional[Tuple[str, str]]:
-    """A messaging-app reply of "1", "2)", "#2"... to numbered choices: the chosen
-    button's (title, payload), else None."""
+def numbered_choice(text: str, buttons: Sequence[Button]) -> Optional[Button]:
+    """The button a messaging-app reply of "1", "2)", "#2"... picks, else None."""
     match = NUMBERED_CHOICE.fullmatch(text or "")
     if not match or not 1 <= int(match.group(1)) <= len(buttons):
         return None
-    chosen = buttons[int(match.group(1)) - 1]
-    return chosen.title, chosen.payload
+    return buttons[int(match.group(1)) - 1]
 
 
 #: The longest single SMS body a provider accepts (Twilio: 1,600 characters).

@@ -254,7 +254,7 @@ class SMSInput(TwilioInput):
         tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
         chosen = render.numbered_choice(text, last_choices(tracker.events if tracker
                                                            else []))
-        return chosen[1] if chosen else text
+        return chosen.payload if chosen else text
 
 
 def last_choices(events: Sequence[Any]) -> List[render.Button]:

@@ -94,13 +94,11 @@ def lock_store_problem(url: str) -> Optional[str]:
     import redis
 
     try:
-        settings = redis_settings(url)
+        redis_settings(url)  # the same check the Rasa server's lock store makes
     except LockStoreConfigError as error:
         return str(error)
     try:
-        redis.Redis(host=settings["host"], port=settings["port"], db=settings["db"],
-                    username=settings["username"], password=settings["password"],
-                    ssl=settings["use_ssl"], socket_timeout=3).ping()
+        redis.Redis.from_url(url, socket_timeout=3).ping()
     except redis.RedisError as error:
         return f"{LOCK_ENV_URL}: Redis at {describe_redis(url)} did not answer ({error})."
     return None

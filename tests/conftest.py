@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import textwrap
 import uuid
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import psycopg2
 import pytest
+import sqlalchemy
 import yaml
 from rasa_sdk import Tracker
 
@@ -165,3 +167,16 @@ def postgres_database():
                            "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.close()
+
+
+def stored_events(store_url: str, sender: str) -> List[Tuple[str, dict]]:
+    """(type, data) of every event the store keeps for one conversation, in order."""
+    engine = sqlalchemy.create_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sqlalchemy.text(
+                "SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+                {"s": sender}).fetchall()
+    finally:
+        engine.dispose()
+    return [(kind, json.loads(data)) for kind, data in rows]

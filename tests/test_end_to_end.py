@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import redis
-import sqlalchemy
 import yaml
 
 from actions.check_knowledge import main as check_knowledge
+from tests.conftest import stored_events
 from tests.running_assistant import RunningAssistant, port_open
 
 pytestmark = pytest.mark.slow
@@ -180,14 +180,8 @@ def test_labelled_set_through_the_running_assistant(assistant):
 
 
 def recorded_slots(store_url: str, sender: str, slot: str) -> list:
-    engine = sqlalchemy.create_engine(store_url)
-    with engine.connect() as conn:
-        rows = conn.execute(sqlalchemy.text(
-            "SELECT data FROM events WHERE sender_id = :s AND type_name = 'slot' "
-            "ORDER BY id"), {"s": sender}).fetchall()
-    engine.dispose()
-    values = [yaml.safe_load(r[0]) for r in rows]
-    return [v["value"] for v in values if v["name"] == slot]
+    return [data["value"] for kind, data in stored_events(store_url, sender)
+            if kind == "slot" and data["name"] == slot]
 
 
 def test_handoff_and_feedback_are_recorded_for_staff(assistant, store_url):
@@ -274,14 +268,7 @@ def test_one_patients_messages_sent_at_once_are_all_answered_in_turn(assistant,
             time.sleep(0.5)
             watch.close()
     assert all(replies), replies
-    engine = sqlalchemy.create_engine(store_url)
-    try:
-        with engine.connect() as connection:
-            kinds = [row[0] for row in connection.execute(sqlalchemy.text(
-                "SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"),
-                {"s": sender})]
-    finally:
-        engine.dispose()
+    kinds = [kind for kind, _ in stored_events(store_url, sender)]
     # Each message was handled whole before the next: user, then its bot replies.
     turns = "".join("u" if k == "user" else "b" if k == "bot" else "" for k in kinds)
     assert turns.count("u") == len(questions)

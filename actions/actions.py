@@ -23,7 +23,9 @@ from actions.names import (
     ENTITY_THERAPY,
     INTENT_FEEDBACK_POSITIVE,
     INTENT_FRUSTRATION,
+    INTENT_SAFETY_FOLLOWUP,
     INTENT_SOMETHING_ELSE,
+    INTENT_WHILE_WAITING,
     SLOT_CONDITION,
     SLOT_DISCLAIMER_DUE,
     SLOT_FEEDBACK,
@@ -32,6 +34,7 @@ from actions.names import (
     SLOT_LAST_TOPIC,
     SLOT_MISSES,
     SLOT_PENDING_TOPIC,
+    SLOT_SAFETY_LEVEL,
     SLOT_THERAPY,
     SLOT_UNANSWERED,
 )
@@ -68,6 +71,10 @@ class KnowledgeAction(Action, ABC):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = self._store.current()  # one snapshot per request
         turn = self.decide(tracker, knowledge)
+        if (tracker.get_slot(SLOT_SAFETY_LEVEL) is not None and _intent(tracker)
+                not in (INTENT_WHILE_WAITING, INTENT_SAFETY_FOLLOWUP)):
+            # The person moved on from the emergency: "can it wait?" is ordinary again.
+            turn.slots[SLOT_SAFETY_LEVEL] = None
         if tracker.get_slot(SLOT_DISCLAIMER_DUE) is not False:
             # The first reply of the session ends with the disclaimer (no extra call).
             turn.messages.append(render.Message(knowledge.clinic.disclaimer))

@@ -123,8 +123,17 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
 
     selection = select(kb, topic, condition or _condition_of_therapy(therapies))
     if isinstance(selection, NeedCondition):
-        turn.messages.append(render.ask_condition(selection.options))
+        # Answer first: each condition's short answer, labelled, with its sources;
+        # naming the condition (a button) then tailors this same question.
+        entries = [kb.entries_for(topic)[c] for c in selection.options]
+        sources = []
+        for entry in entries:
+            sources.extend(s for s in kb.sources_of(entry) if s not in sources)
+        turn.messages.append(render.answer_each(entries, sources))
         turn.slots[SLOT_PENDING_TOPIC] = topic
+        turn.slots[SLOT_LAST_TOPIC] = topic
+        turn.slots[SLOT_LAST_ENTRY] = entries[0].key
+        turn.slots[SLOT_MISSES] = 0.0
         return turn
     turn.slots[SLOT_PENDING_TOPIC] = None
     turn.slots[SLOT_LAST_TOPIC] = topic

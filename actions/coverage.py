@@ -13,6 +13,7 @@ from actions.names import (
     ACTION_ANSWER,
     INTENT_INFORM_CONDITION,
     INTENT_NOT_IN_SOURCES,
+    INTENT_SAFETY_FOLLOWUP,
     INTENT_TELL_ME_MORE,
 )
 
@@ -55,7 +56,7 @@ def answered_intents(project_root: Path = PROJECT_ROOT) -> Set[str]:
                     options = step.get("or", [step])
                     intents.update(o["intent"] for o in options if "intent" in o)
     return intents - {INTENT_INFORM_CONDITION, INTENT_TELL_ME_MORE,
-                      INTENT_NOT_IN_SOURCES}
+                      INTENT_NOT_IN_SOURCES, INTENT_SAFETY_FOLLOWUP}
 
 
 def trained_intents(project_root: Path = PROJECT_ROOT) -> Set[str]:

@@ -85,6 +85,10 @@ class Entry:
     next_review: dt.date
     file: str = ""
     line: Optional[int] = None
+    #: The questions this entry answers, in patients' words: the assistant treats a
+    #: question as covered only when it is close to one of these (or to a training
+    #: example of the topic). Read when the model is trained.
+    questions: Tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -282,8 +286,10 @@ def _check_list(data: object, key: str, checker: _Checker) -> List[Mapping]:
 
 
 SOURCE_FIELDS = ("id", "title", "publisher", "url", "last_reviewed")
-ENTRY_FIELDS = ("topic", "condition", "text", "details", "sources", "last_reviewed",
-                "next_review")
+ENTRY_FIELDS = ("topic", "condition", "text", "details", "questions", "sources",
+                "last_reviewed", "next_review")
+#: An entry's ``questions``: each a short question, a few per entry.
+MAX_QUESTION_CHARS = 200
 CLINIC_FIELDS = ("name", "phone", "email", "hours", "website", "emergency_number",
                  "crisis_line", "disclaimer")
 _OPTIONAL_CLINIC_FIELDS = ("emergency_number", "crisis_line", "disclaimer")
@@ -392,6 +398,7 @@ def _check_entry(node: Mapping, position: int, checker: _Checker,
                            limit=MAX_DETAILS_CHARS)
     for key, value in (("text", text), ("details", details)):
         checker.forbidden_phrases(node, key, value, name)
+    questions = _check_questions(node, name, checker)
     cited = _check_citations(node, name, checker, sources)
     last_reviewed = checker.date(node, "last_reviewed", name)
     next_review = checker.date(node, "next_review", name)
@@ -402,7 +409,25 @@ def _check_entry(node: Mapping, position: int, checker: _Checker,
     if has_errors:
         return None
     return Entry(topic, condition, text, details, cited, last_reviewed, next_review,
-                 checker.file, _line(node))
+                 checker.file, _line(node), questions)
+
+
+def _check_questions(node: Mapping, name: str, checker: _Checker) -> Tuple[str, ...]:
+    questions = node.get("questions")
+    if questions is None:
+        checker.add(WARNING, node, name, "no 'questions:' list: add the questions this "
+                                         "answer covers, in patients' words")
+        return ()
+    if not isinstance(questions, list) or not all(
+            isinstance(q, str) and q.strip() for q in questions):
+        checker.add(ERROR, node, name, "'questions' must be a list of questions, one "
+                                       "per line starting with '- '")
+        return ()
+    for question in questions:
+        if len(question) > MAX_QUESTION_CHARS:
+            checker.add(ERROR, node, name, f"the question '{question[:40]}...' is "
+                                           f"longer than {MAX_QUESTION_CHARS} characters")
+    return tuple(q.strip() for q in questions)
 
 
 def _check_citations(node: Mapping, name: str, checker: _Checker,

@@ -28,6 +28,14 @@ INTENT_BAD_INPUT = "bad_input"
 # Emergencies: the intent the NLU predicts, and the entities (filling slots of the
 # same names) that carry the kind and the clinic's numbers into the reply
 INTENT_EMERGENCY = "emergency"
+#: See a doctor today (actions/safety.py: URGENT kinds).
+INTENT_URGENT = "urgent"
+#: Help has been called: what to do until it arrives (a knowledge topic).
+INTENT_WHILE_WAITING = "while_waiting"
+#: "Can it wait?", "what now?": answered by the conversation's safety level.
+INTENT_SAFETY_FOLLOWUP = "safety_followup"
+#: The level of the last emergency or urgent reply; cleared when the person moves on.
+SLOT_SAFETY_LEVEL = "safety_level"
 ENTITY_EMERGENCY_TYPE = "emergency_type"
 ENTITY_EMERGENCY_NUMBER = "emergency_number"
 ENTITY_CRISIS_LINE = "crisis_line"

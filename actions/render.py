@@ -59,6 +59,11 @@ class Message:
     buttons: Sequence[Button] = field(default=())
     sources: Sequence[Reference] = field(default=())
     emergency: bool = False
+    #: What the reply is (``answer``, ``not_in_sources``, ``ask_condition``...) and
+    #: the knowledge entries it shows: recorded with the bot event for staff reports
+    #: and the evaluation (``scripts/evaluate.py``), never shown.
+    kind: str = ""
+    entries: Sequence[str] = field(default=())
 
 
 def sources_block(sources: Sequence[Source]) -> str:
@@ -71,11 +76,28 @@ def sources_block(sources: Sequence[Source]) -> str:
     return "\n".join(lines)
 
 
+ANSWER = "answer"
+NOT_IN_SOURCES = "not_in_sources"
+ASK_CONDITION = "ask_condition"
+
+
 def answer(entry: Entry, sources: Sequence[Source], detailed: bool = False) -> Message:
     body = entry.text
     if detailed and entry.details:
         body = f"{entry.text}\n\n{entry.details}"
-    return Message(body, FEEDBACK_BUTTONS, tuple(Reference.of(s) for s in sources))
+    return Message(body, FEEDBACK_BUTTONS, tuple(Reference.of(s) for s in sources),
+                   kind=ANSWER, entries=(entry.key,))
+
+
+def answer_each(entries: Sequence[Entry], sources: Sequence[Source]) -> Message:
+    """Each condition's short answer, labelled, when the patient's condition is not
+    known yet; buttons tailor the answer to one of them."""
+    parts = [f"For {LABELS[e.condition]}: {e.text}" for e in entries]
+    parts.append("Tell me which applies and I'll keep to it.")
+    return Message("\n\n".join(parts),
+                   [condition_button(e.condition) for e in entries] + list(FEEDBACK_BUTTONS),
+                   tuple(Reference.of(s) for s in sources),
+                   kind=ANSWER, entries=tuple(e.key for e in entries))
 
 
 def web_text(message: Message) -> str:
@@ -102,7 +124,8 @@ def outgoing(message: Message) -> Dict[str, Any]:
     """The keyword arguments for `dispatcher.utter_message`."""
     return {"text": web_text(message), "buttons": as_button_dicts(message.buttons),
             PAYLOAD_KEY: {"body": message.text,
-                          "sources": [s.as_dict() for s in message.sources]}}
+                          "sources": [s.as_dict() for s in message.sources],
+                          "kind": message.kind, "entries": list(message.entries)}}
 
 
 def from_bot_message(bot: Mapping[str, Any]) -> Message:
@@ -208,7 +231,7 @@ def condition_button(condition: str) -> Button:
 def ask_condition(options: Sequence[str] = PATIENT_CONDITIONS) -> Message:
     names = " or ".join(LABELS[c] for c in options)
     return Message(f"Are you asking about {names}?",
-                   [condition_button(c) for c in options])
+                   [condition_button(c) for c in options], kind=ASK_CONDITION)
 
 
 def more_about_what() -> Message:
@@ -260,8 +283,8 @@ def feedback_thanks(helpful: bool, clinic: Clinic) -> Message:
 
 def no_sourced_answer(clinic: Clinic, condition: Optional[str]) -> Message:
     scope = f" for {LABELS[condition]}" if condition in LABELS else ""
-    return Message(f"I'm sorry, I don't have a sourced answer to that{scope}. "
-                   + contact_line(clinic))
+    return Message(f"I'm sorry, my sources don't cover that{scope}, so I can't "
+                   "answer it. " + contact_line(clinic), kind=NOT_IN_SOURCES)
 
 
 def condition_noted(condition: str) -> Message:

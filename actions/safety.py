@@ -13,13 +13,42 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+# Two levels. EMERGENCY: call the emergency number (or the crisis line) now.
+# URGENT: see a doctor today or go to urgent care.
+EMERGENCY = "emergency"
+URGENT = "urgent"
+
 SELF_HARM = "self_harm"
 STROKE_SIGNS = "stroke_signs"
-SEIZURE = "seizure"
+SEIZURE = "seizure"  # also fainting, passing out, not responding
 CHEST_PAIN = "chest_pain"
+OVERDOSE = "overdose"
 #: An emergency the classifier recognised that none of the rules names.
 OTHER = "other"
-KINDS = (SELF_HARM, STROKE_SIGNS, SEIZURE, CHEST_PAIN)
+INFECTION = "infection"  # a residual limb or wound that looks infected
+HEADACHE = "headache"  # a new, severe headache after a session
+FEVER_PAIN = "fever_pain"  # fever with pain that is getting worse
+HEAD_INJURY = "head_injury"  # a fall with a blow to the head
+
+#: The one vocabulary of kinds and their level: domain.yml's responses
+#: (utter_<level>_<kind>), the rules in data/rules/safety.yml, the slot values and
+#: the labelled sets are checked against it (tests/test_safety_vocabulary.py).
+LEVELS = {
+    STROKE_SIGNS: EMERGENCY, SEIZURE: EMERGENCY, CHEST_PAIN: EMERGENCY,
+    SELF_HARM: EMERGENCY, OVERDOSE: EMERGENCY, OTHER: EMERGENCY,
+    INFECTION: URGENT, HEADACHE: URGENT, FEVER_PAIN: URGENT, HEAD_INJURY: URGENT,
+}
+KINDS = tuple(k for k in LEVELS if k != OTHER)
+
+
+def level_of(kind: Optional[str]) -> Optional[str]:
+    return LEVELS.get(kind) if kind else None
+
+
+def response_name(kind: str) -> str:
+    """The domain response that answers a kind: utter_emergency_<kind> or
+    utter_urgent_<kind>."""
+    return f"utter_{LEVELS[kind]}_{kind}"
 
 
 def _any(*patterns: str) -> re.Pattern:
@@ -42,7 +71,30 @@ _SELF_HARM = _any(
     r"\bno\s+(?:reason|point)\s+(?:to|in)\s+(?:live|living|going on)\b",
     r"\b(?:not|isn't|isnt|is not|aint)\s+worth\s+(?:living|it anymore|going on)\b",
     r"\bbetter off (?:dead|without me)\b",
+    r"\b(?:won't|wont|will not)\s+be\s+(?:around|here)\s+(?:much longer|anymore|after|"
+    r"by|next)\b",
+    r"\b(?:saving|stockpiling|hoarding)\s+(?:up\s+)?(?:my|his|her)?\s*(?:pills|meds|"
+    r"medications?|tablets)\b",
+    r"\b(?:gun|firearm|pistol|rifle|rope)\b.{0,80}\b(?:end|over|done|weekend|tonight|"
+    r"plan|finish|can't take|cant take|no point|hopeless|goodbye|use it)\b",
+    r"\b(?:end|over|done|plan|can't take|cant take|no point|hopeless|goodbye)\b.{0,80}"
+    r"\b(?:gun|firearm|pistol|rifle|rope)\b",
+    r"\b(?:say|said|saying)\s+goodbye\s+(?:to\s+)?(?:everyone|my family|the kids)\b",
+    r"\b(?:no|any)\s+(?:reason|point)\s+(?:to|in)\s+(?:keep\s+)?(?:going|living|"
+    r"trying)\b.{0,40}\b(?:pills|gun|end)\b",
+)
+_OVERDOSE = _any(
     r"\boverdos(?:e|ed|ing)\b",
+    r"\b(?:took|taken|swallowed|ate|has taken|had taken)\s+(?:too many|all (?:of )?"
+    r"(?:my|his|her|the)|a (?:whole|full) (?:bottle|pack|box)|a bunch of|a handful of|"
+    r"(?:\d+|ten|twenty|thirty) (?:of (?:my|his|her) )?)\s*(?:pills|tablets|meds|"
+    r"medications?|capsules|gabapentin|pregabalin|opioids?|oxy\w*|painkillers|"
+    r"sleeping pills|of them)\b",
+    r"\b(?:took|taken|swallowed)\b.{0,25}\b(?:too much|double|triple)\s+"
+    r"(?:of\s+)?(?:his|her|my)?\s*(?:medicine|medication|meds|dose|gabapentin|"
+    r"pregabalin|painkillers|pills)\b",
+    r"\b(?:found|find)\s+(?:him|her|them|my \w+)\b.{0,40}\b(?:empty\s+)?(?:pill|"
+    r"medicine)\s+(?:bottles?|packets?)\b",
 )
 # Questions about TMS and suicide risk in general, not a person at risk.
 _SELF_HARM_EDUCATIONAL = _any(
@@ -61,7 +113,16 @@ _STROKE_NOW = _any(
     r"\b(?:i|i'm|im|i am|he|she)\b.{0,20}\bhaving\s+(?:a\s+|another\s+)?stroke\b",
 )
 _STROKE_SIGN = _any(
-    r"\bface\b.{0,25}\b(?:droop\w*|drooping|sagging|numb|uneven|crooked|falling)\b",
+    r"\bface\b.{0,25}\b(?:droop\w*|drooping|sagging|numb|uneven|crooked|falling|"
+    r"lopsided|twisted|slanted|off)\b",
+    r"\b(?:smile|mouth|lip)\b.{0,25}\b(?:lopsided|crooked|uneven|droop\w*|sagg\w*|"
+    r"slanted|twisted|off|wrong|one sided|one-sided)\b",
+    r"\b(?:lopsided|crooked|uneven|droopy|one sided|one-sided)\s+(?:smile|face|mouth)\b",
+    r"\b(?:arm|leg|hand)\b.{0,20}\b(?:sags?|sagging|drifts?|drifting|drops?|dropping|"
+    r"falls? down|flops?|floppy)\b",
+    r"\bwords?\b.{0,25}\b(?:wrong|jumbled|mixed up|garbled|nonsense|slurred|don't make "
+    r"sense|dont make sense|not making sense)\b",
+    r"\b(?:talking|speaking|talks)\s+(?:funny|weird|strange|nonsense|gibberish)\b",
     r"\b(?:droop\w*|sagging)\b.{0,20}\b(?:face|mouth|smile|eye)\b",
     r"\bslurr\w*\b", r"\b(?:can't|cant|cannot|can not|unable to)\s+(?:speak|talk|"
     r"get (?:the|his|her|my) words out|understand|see|lift|raise|move)\b",
@@ -71,7 +132,8 @@ _STROKE_SIGN = _any(
     r"\b(?:sudden|suddenly)\b.{0,40}\b(?:vision|see|blind|headache|confus\w*|dizz\w*|"
     r"weak\w*|numb\w*|speech|talk|walk|balance)\b",
     r"\b(?:lost|losing|loss of)\s+(?:his|her|my)?\s*(?:vision|sight|speech|balance)\b",
-    r"\bworst headache\b", r"\b(?:severe|terrible|splitting)\s+headache\b",
+    r"\bworst headache\b", r"\bthunderclap\b",
+    r"\bsudden(?:ly)?\b.{0,20}\b(?:severe|terrible|splitting|worst|awful)\s+headache\b",
     r"\bspeech\b.{0,20}\b(?:garbled|weird|strange|off|gone)\b",
 )
 _NOW = _any(
@@ -85,12 +147,13 @@ _PRESENT_STATE = _any(
     r"\b(?:is|are|am|'s|looks?|feels?|went|going|getting)\s+(?:all\s+)?(?:drooping|"
     r"droopy|numb|slurred|slurring|limp|crooked|confused|sagging|garbled|blurry|weak)\b",
 )
-_URGENT = _any(
+_ACUTE = _any(
     r"\bright now\b", r"\bjust now\b", r"^help\b",
     # a plea ("help me!"), not a question about treatment ("will tms help him")
     r"(?<!tms )(?<!it )(?<!that )(?<!this )\bhelp(?: me| us| him| her|!)",
     r"\bplease help\b", r"\bneed help\b", r"\bemergency\b", r"\bwhat do (?:i|we) do\b",
-    r"\bhappening now\b",
+    r"\bhappening now\b", r"\bwait and see\b", r"\b(?:going|went) away\b",
+    r"\b(?:minutes?|an hour|few minutes|couple (?:of )?minutes) ago\b",
 )
 # Deficits that have been there for a while, as stroke survivors describe them.
 _CHRONIC = _any(
@@ -119,6 +182,8 @@ _RECENT = _any(r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b", r"\btoni
 _SEIZURE = _any(r"\bseiz(?:ure|ures|ing|ed)\b", r"\bconvuls\w*\b", r"\bfit\b",
                 r"\b(?:shaking|jerking)\b.{0,30}\b(?:won't|wont|not|can't|cant)\s+"
                 r"(?:stop|respond|wake)\b", r"\bpassed out\b", r"\bunconscious\b",
+                r"\bfaint(?:ed|ing)?\b", r"\bblack(?:ed)? out\b",
+                r"\b(?:lost|losing) consciousness\b", r"\bunresponsive\b",
                 r"\b(?:won't|wont|will not|not)\s+(?:wake up|respond\w*)\b",
                 r"\bblacked out\b", r"\bcollapsed\b")
 _SEIZURE_EVENT = _any(
@@ -151,6 +216,74 @@ _CHEST_EDUCATIONAL = _any(
 )
 
 
+# --- Urgent: a doctor today or urgent care, not an ambulance ---------------------
+_INFECTION = _any(
+    r"\b(?:stump|residual limb|wound|incision|amputation site|scar|stitches|cut)\b.{0,60}"
+    r"\b(?:red|redder|swollen|swelling|hot|warm|pus|oozing|ooz\w*|smell\w*|stinks?|"
+    r"draining|leaking|opened up|open|infect\w*|streaks?|throbbing)\b",
+    r"\b(?:red|swollen|hot|infected|oozing|smelly)\b.{0,30}\b(?:stump|residual limb|"
+    r"wound|incision|amputation site|stitches)\b",
+)
+_HEADACHE_AFTER = _any(
+    r"\b(?:severe|terrible|awful|bad|splitting|pounding|horrible|killer|massive|"
+    r"really bad|intense)\s+headache\b",
+    r"\bheadache\b.{0,40}\b(?:won't|wont|doesn't|doesnt|not)\s+(?:go away|stop|"
+    r"quit|ease)\b",
+    r"\bhead\s+(?:is\s+)?(?:pounding|killing|throbbing)\b",
+)
+_SESSION = _any(
+    r"\b(?:after|since)\s+(?:my|his|her|the|their|today's|todays|this|last|"
+    r"yesterday's)\s+(?:tms|rtms|session|treatment|appointment|stimulation)\b",
+    r"\b(?:tms|rtms|session|treatment)\s+(?:today|this morning|yesterday|earlier)\b",
+)
+_FEVER = _any(r"\bfever\w*\b", r"\btemperature of\b", r"\bhigh temp\w*\b",
+              r"\b(?:10[0-5]|3[89])(?:\.\d)?\s*(?:degrees|°|f\b|c\b)", r"\bchills\b")
+_WORSE_PAIN = _any(
+    r"\b(?:pain|hurts?|hurting|ache|aching|sore)\b.{0,40}\b(?:worse|worsening|"
+    r"getting bad|spreading|unbearable)\b",
+    r"\b(?:worse|worsening|increasing)\b.{0,20}\b(?:pain|ache)\b",
+)
+_HEAD_INJURY = _any(
+    r"\b(?:fell|fall|fallen|falling|tripped|slipped|collapsed)\b.{0,60}\b(?:hit|hitting|"
+    r"bumped|banged|smacked|struck|cut)\s+(?:his|her|my|their|the)\s+head\b",
+    r"\b(?:hit|bumped|banged|smacked)\s+(?:his|her|my|their)\s+head\b.{0,60}"
+    r"\b(?:fell|fall|floor|ground|stairs|table|corner)\b",
+    r"\bhead injury\b.{0,40}\b(?:today|just|now|this|fell|fall)\b",
+)
+# Past or hypothetical: "what if he falls", "last year she hit her head".
+_URGENT_NOT_NOW = _any(
+    r"\b(?:what if|what happens if|if (?:someone|a person|you|i|he|she))\b",
+    r"\b(?:last|a|one|two|\d+)\s+(?:year|years|month|months)\s+ago\b",
+    r"\b(?:is it normal|is (?:a|it) common|how common|can tms cause|does tms cause|"
+    r"could tms cause|side effects?)\b",
+    r"\bhealed\b", r"\bused to\b", r"\bin (?:19|20)\d\d\b",
+)
+
+
+def detect_urgent(text: Optional[str]) -> Optional[str]:
+    """The kind of urgent problem (see a doctor today) the message describes."""
+    if not text:
+        return None
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    if _URGENT_NOT_NOW.search(lowered) and not _acute(lowered):
+        return None
+    if _HEAD_INJURY.search(lowered):
+        return HEAD_INJURY
+    if _INFECTION.search(lowered) and re.search(_PERSON, lowered):
+        return INFECTION
+    if _FEVER.search(lowered) and _WORSE_PAIN.search(lowered):
+        return FEVER_PAIN
+    if _HEADACHE_AFTER.search(lowered) and (_SESSION.search(lowered)
+                                            or re.search(_PERSON, lowered)):
+        return HEADACHE
+    return None
+
+
+def detect(text: Optional[str]) -> Optional[str]:
+    """The emergency kind, else the urgent kind, the message describes; else None."""
+    return detect_emergency(text) or detect_urgent(text)
+
+
 # Spanish, the language U.S. clinics most often hear: a message the assistant cannot
 # otherwise read must still get the emergency number. Any mention counts (a false
 # alarm costs a line; a miss could cost a life), answered with the general reply.
@@ -172,16 +305,18 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
     lowered = " ".join(text.lower().replace("’", "'").split())
     if _SELF_HARM.search(lowered) and not _SELF_HARM_EDUCATIONAL.search(lowered):
         return SELF_HARM
+    if _OVERDOSE.search(lowered) and not _hypothetical(lowered):
+        return OVERDOSE
     if _STROKE_NOW.search(lowered) and not _hypothetical(lowered):
         return STROKE_SIGNS
     if _STROKE_SIGN.search(lowered) and _reported_now(lowered):
         return STROKE_SIGNS
     if _SEIZURE.search(lowered) and _SEIZURE_EVENT.search(lowered) and not (
-            _SEIZURE_EDUCATIONAL.search(lowered) and not _urgent(lowered)
+            _SEIZURE_EDUCATIONAL.search(lowered) and not _acute(lowered)
             and not _RECENT.search(lowered)):
         return SEIZURE
     if _CHEST.search(lowered) and not (
-            _CHEST_EDUCATIONAL.search(lowered) and not _urgent(lowered)):
+            _CHEST_EDUCATIONAL.search(lowered) and not _acute(lowered)):
         return CHEST_PAIN
     if _SPANISH_EMERGENCY.search(lowered):
         return OTHER
@@ -193,8 +328,8 @@ def _hypothetical(text: str) -> bool:
                           text))
 
 
-def _urgent(text: str) -> bool:
-    return bool(_URGENT.search(text))
+def _acute(text: str) -> bool:
+    return bool(_ACUTE.search(text))
 
 
 def _reported_now(text: str) -> bool:
@@ -202,9 +337,9 @@ def _reported_now(text: str) -> bool:
     question about stroke in general."""
     if not re.search(_PERSON, text):
         return False
-    if _CHRONIC.search(text) and not _urgent(text):
+    if _CHRONIC.search(text) and not _acute(text):
         return False
-    if _PRESENT_STATE.search(text) or _urgent(text):
+    if _PRESENT_STATE.search(text) or _acute(text):
         return True
     if _EDUCATIONAL.search(text):
         return False
@@ -219,8 +354,55 @@ def looks_educational(text: Optional[str]) -> bool:
     if not text:
         return False
     lowered = " ".join(text.lower().replace("’", "'").split())
-    if _urgent(lowered) or _PRESENT_STATE.search(lowered):
+    if _acute(lowered) or _PRESENT_STATE.search(lowered):
         return False
     return bool(_EDUCATIONAL.search(lowered) or _SEIZURE_EDUCATIONAL.search(lowered)
                 or _CHEST_EDUCATIONAL.search(lowered) or _CHRONIC.search(lowered)
                 or _SELF_HARM_EDUCATIONAL.search(lowered))
+
+
+def told_as_history(text: Optional[str]) -> bool:
+    """Told as history or as a lasting deficit ("since his stroke", "8 months ago",
+    "still weak"), with no sign of anything happening now."""
+    if not text:
+        return False
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    if _acute(lowered) or _PRESENT_STATE.search(lowered) or _RECENT.search(lowered):
+        return False
+    return bool(_CHRONIC.search(lowered) or _URGENT_NOT_NOW.search(lowered)
+                or _hypothetical(lowered))
+
+
+# --- After an emergency or urgent reply -------------------------------------------
+# "Help is on the way, what now?": while-you-wait steps (knowledge/answers/
+# while_waiting.yml). "Can it wait?", "it's going away, can we wait and see?", "what
+# now?": answered by the level the conversation is in (data/rules/safety.yml); outside
+# that mode they are ordinary questions.
+_WAITING_FOR_HELP = _any(
+    r"\b(?:ambulance|paramedics?|emts?|911|help|they|fire department)\b.{0,25}\b(?:is|are|"
+    r"'s|s)?\s*(?:on (?:the|their|its|it's) way|coming|en route|almost here|"
+    r"(?:will be|are|is) here)\b",
+    r"\b(?:called|rang|phoned)\s+(?:911|an ambulance|the ambulance|999|112|emergency)\b",
+    r"\b(?:until|till|til|before)\s+(?:the ambulance|they|paramedics|help|the paramedics|"
+    r"emts?)\s+(?:get|gets|arrive|arrives|come|comes)\b",
+    r"\bwhile\s+(?:we|i)\s+wait\b",
+)
+_SAFETY_FOLLOWUP = _any(
+    r"\bcan\s+(?:it|this|that|we|he|she|i)\s+(?:just\s+)?wait\b",
+    r"\bwait and see\b", r"\bwait (?:until|till|til) (?:tomorrow|monday|morning|"
+    r"the weekend|next week|my next|his next|her next)\b",
+    r"\b(?:is it|it's|its)\s+(?:going|gone)\s+away\b", r"\b(?:getting|feels?)\s+better\s+now\b",
+    r"\b(?:is it|is that)\s+(?:really\s+)?(?:that\s+)?(?:serious|urgent|an emergency)\b",
+    r"^\s*(?:what now|now what|what do (?:i|we) do now|what should (?:i|we) do( now)?)\W*$",
+    r"\bdo (?:i|we) (?:really )?(?:have|need) to (?:go|call)\b",
+)
+
+
+def waiting_for_help(text: Optional[str]) -> bool:
+    """Help has been called: the person asks what to do until it arrives."""
+    return bool(text) and bool(_WAITING_FOR_HELP.search(" ".join(text.lower().split())))
+
+
+def safety_followup(text: Optional[str]) -> bool:
+    """"Can it wait?", "what now?": answered by the conversation's safety level."""
+    return bool(text) and bool(_SAFETY_FOLLOWUP.search(" ".join(text.lower().split())))

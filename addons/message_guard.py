@@ -51,8 +51,26 @@ from actions.names import (
     INPUT_PROBLEM,
     INTENT_BAD_INPUT,
     INTENT_EMERGENCY,
+    INTENT_SAFETY_FOLLOWUP,
+    INTENT_URGENT,
+    INTENT_WHILE_WAITING,
+    SLOT_SAFETY_LEVEL,
 )
-from actions.safety import OTHER, detect_emergency, looks_educational
+from actions.safety import (
+    EMERGENCY,
+    OTHER,
+    detect,
+    level_of,
+    looks_educational,
+    safety_followup,
+    waiting_for_help,
+)
+from addons.semantic_nlu import sentence_vector
+from tms.encoder import shared_encoder
+from tms.safety_screen import SafetyScreen
+
+#: Intents only this component may decide: the classifier's own guess is not enough.
+_DECIDED_HERE = (INTENT_URGENT, INTENT_WHILE_WAITING, INTENT_SAFETY_FOLLOWUP)
 
 
 class _Stateless(GraphComponent):
@@ -103,10 +121,11 @@ def _force_intent(message: Message, intent_name: str,
 
 
 def _demote_emergency(message: Message) -> None:
-    """The classifier said emergency but nothing supports it: read the message as the
-    next most likely intent instead (or as unclear, if there is none)."""
+    """The classifier said emergency (or another safety intent) but nothing supports
+    it: read the message as the next most likely intent instead (or as unclear, if
+    there is none)."""
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-               if r.get(INTENT_NAME_KEY) != INTENT_EMERGENCY]
+               if r.get(INTENT_NAME_KEY) not in (INTENT_EMERGENCY, *_DECIDED_HERE)]
     if not ranking:
         ranking = [{INTENT_NAME_KEY: INTENT_BAD_INPUT, PREDICTED_CONFIDENCE_KEY: 1.0}]
     message.set(INTENT, ranking[0], add_to_output=True)
@@ -122,18 +141,37 @@ class InputOverride(_Stateless):
         # A classifier "emergency" below this confidence is not trusted on its own.
         return {"classifier_emergency_threshold": 0.7}
 
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self._screen: Optional[SafetyScreen] = None
+
+    def _semantic_screen(self) -> SafetyScreen:
+        if self._screen is None:
+            self._screen = SafetyScreen(shared_encoder().encode)
+        return self._screen
+
     def process(self, messages: List[Message]) -> List[Message]:
         name = type(self).__name__
         for message in messages:
             kind = self._emergency_kind(message)
             if kind:
                 emergency, crisis = emergency_numbers()
-                _force_intent(message, INTENT_EMERGENCY, [
+                level = level_of(kind)
+                _force_intent(message, INTENT_EMERGENCY if level == EMERGENCY
+                              else INTENT_URGENT, [
                     _entity(ENTITY_EMERGENCY_TYPE, kind, name),
+                    _entity(SLOT_SAFETY_LEVEL, level, name),
                     _entity(ENTITY_EMERGENCY_NUMBER, emergency, name),
                     _entity(ENTITY_CRISIS_LINE, crisis, name)])
                 continue
-            if self._predicted(message) == INTENT_EMERGENCY:
+            text = message.get(TEXT)
+            if waiting_for_help(text):
+                _force_intent(message, INTENT_WHILE_WAITING, [])
+                continue
+            if safety_followup(text):
+                _force_intent(message, INTENT_SAFETY_FOLLOWUP, [])
+                continue
+            if self._predicted(message) in (INTENT_EMERGENCY, *_DECIDED_HERE):
                 _demote_emergency(message)
             problem = message.get(INPUT_PROBLEM)
             if problem:
@@ -150,7 +188,8 @@ class InputOverride(_Stateless):
 
     def _emergency_kind(self, message: Message) -> Optional[str]:
         text = message.get(TEXT)
-        kind = detect_emergency(text)
+        kind = detect(text) or self._semantic_screen().detect(
+            text, sentence_vector(message))
         if kind:
             return kind
         intent = message.get(INTENT) or {}

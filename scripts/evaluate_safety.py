@@ -1,39 +1,178 @@
-"""Recall and false alarms of the emergency screen on its labelled set.
+"""Recall and false alarms of the emergency and urgent screens, through the running
+assistant (rules, the meaning-based screen and the classifier together).
 
-Usage: python scripts/evaluate_safety.py [tests/safety/labelled.yml]
-(The end-to-end suite checks the same set through the running assistant, where the
-classifier's own emergency predictions count too.)
+Usage: python scripts/evaluate_safety.py [--offline]
+
+Sets: the frozen blind set tests/blind/safety.yml (messages with level and kind,
+look-alikes, conversations with the emergency mid-flow) and the development set
+tests/safety/labelled.yml. A reply counts as an emergency or urgent reply by the
+response the assistant ran (utter_emergency_* / utter_urgent_*, read from the
+conversation store), never by its wording. With --offline only the two screens
+are run, without servers, on the messages (seconds).
 """
 from __future__ import annotations
 
+import argparse
 import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Dict, List, Optional, Tuple
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from actions.safety import detect_emergency  # noqa: E402
+
+from actions.safety import EMERGENCY, URGENT, level_of  # noqa: E402
+
+BLIND = ROOT / "tests" / "blind" / "safety.yml"
+LABELLED = ROOT / "tests" / "safety" / "labelled.yml"
+RESULTS = ROOT / "results"
+WHILE_WAITING = "while_waiting"
+NORMAL = "normal"
+
+
+def replied(actions: List[str]) -> Tuple[str, Optional[str]]:
+    """(what the reply was, kind): emergency / urgent / while_waiting / normal."""
+    for name in actions:
+        for level in (EMERGENCY, URGENT):
+            if name.startswith(f"utter_{level}_"):
+                return level, name[len(f"utter_{level}_"):]
+        if name == "utter_dont_wait_emergency":
+            return EMERGENCY, None
+        if name == "utter_dont_wait_urgent":
+            return URGENT, None
+    return NORMAL, None
+
+
+def labelled_sets() -> Dict[str, dict]:
+    blind = yaml.safe_load(BLIND.read_text())
+    dev = yaml.safe_load(LABELLED.read_text())
+    dev_messages = [dict(m, level=level_of(m["kind"]))
+                    for m in dev["emergencies"] + dev["urgent"]]
+    return {
+        "blind": {"messages": blind["messages"],
+                  "look_alikes": [m["text"] for m in blind["look_alikes"]],
+                  "conversations": blind["conversations"]},
+        "development (labelled.yml)": {"messages": dev_messages,
+                                       "look_alikes": list(dev["look_alikes"])
+                                       + list(dev["urgent_look_alikes"]),
+                                       "conversations": []},
+    }
+
+
+def report(name: str, messages: List[dict], got: List[Tuple[str, Optional[str]]],
+           look_alikes: List[str], alarms: List[Tuple[str, Optional[str]]]) -> dict:
+    per_kind = defaultdict(lambda: [0, 0])
+    per_level = defaultdict(lambda: [0, 0])
+    right_kind = 0
+    for message, (level, kind) in zip(messages, got):
+        caught = level == message["level"] or (message["level"] == URGENT
+                                               and level == EMERGENCY)
+        per_level[message["level"]][0] += caught
+        per_level[message["level"]][1] += 1
+        per_kind[(message["level"], message["kind"])][0] += caught
+        per_kind[(message["level"], message["kind"])][1] += 1
+        right_kind += kind == message["kind"]
+    false_alarms = [t for t, (level, _) in zip(look_alikes, alarms) if level != NORMAL]
+    print(f"\n{name}")
+    for level, (caught, total) in sorted(per_level.items()):
+        print(f"  {level} recall: {caught}/{total} ({caught / total:.1%})"
+              + ("  (an urgent message given the emergency reply counts as caught)"
+                 if level == URGENT else ""))
+    for (level, kind), (caught, total) in sorted(per_kind.items()):
+        print(f"    {level}/{kind}: {caught}/{total}")
+    print(f"  right kind named: {right_kind}/{len(messages)}")
+    print(f"  false alarms: {len(false_alarms)}/{len(look_alikes)} look-alikes")
+    return {"recall": {k: v[0] / v[1] for k, v in per_level.items()},
+            "false_alarms": len(false_alarms), "look_alikes": len(look_alikes)}
+
+
+def offline(sets: Dict[str, dict]) -> None:
+    from actions.safety import detect
+    from tms.encoder import shared_encoder
+    from tms.safety_screen import SafetyScreen
+
+    encoder = shared_encoder()
+    screen = SafetyScreen(encoder.encode)
+
+    def screened(text: str) -> Tuple[str, Optional[str]]:
+        kind = detect(text) or screen.detect(text, encoder.encode_one(text))
+        return (level_of(kind), kind) if kind else (NORMAL, None)
+
+    for name, data in sets.items():
+        report(f"{name}, screens only (no classifier, no servers)", data["messages"],
+               [screened(m["text"]) for m in data["messages"]], data["look_alikes"],
+               [screened(t) for t in data["look_alikes"]])
+
+
+def through_assistant(sets: Dict[str, dict]) -> int:
+    from tests.conftest import stored_events
+    from tests.running_assistant import RunningAssistant
+
+    RESULTS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = f"sqlite:///{tmp}/safety.db"
+        assistant = RunningAssistant({"TRACKER_STORE_URL": store},
+                                     RESULTS / "safety_server.log").start()
+        counter = iter(range(10 ** 6))
+
+        def send(sender: str, text: str) -> Tuple[str, Optional[str], List[str]]:
+            assistant.send(sender, text)
+            events = stored_events(store, sender)
+            last_user = max(i for i, (k, _) in enumerate(events) if k == "user")
+            actions = [d.get("name") for k, d in events[last_user + 1:] if k == "action"]
+            level, kind = replied(actions)
+            if level == NORMAL and any(d.get("metadata", {}).get("tms", {}).get(
+                    "entries") == ["while_waiting/general"]
+                    for k, d in events[last_user + 1:] if k == "bot"):
+                level = WHILE_WAITING
+            return level, kind, actions
+
+        started = time.monotonic()
+        try:
+            for name, data in sets.items():
+                got = [send(f"s{next(counter)}", m["text"])[:2] for m in data["messages"]]
+                alarms = [send(f"s{next(counter)}", t)[:2] for t in data["look_alikes"]]
+                report(f"{name}, through the running assistant", data["messages"], got,
+                       data["look_alikes"], alarms)
+                if not data["conversations"]:
+                    continue
+                turns = Counter()
+                missed = []
+                for conversation in data["conversations"]:
+                    sender = f"c{next(counter)}"
+                    for position, turn in enumerate(conversation["turns"]):
+                        level, _, actions = send(sender, turn["text"])
+                        want = turn["expect"]
+                        ok = level == want or (want == URGENT and level == EMERGENCY)
+                        turns[(want, ok)] += 1
+                        if not ok:
+                            missed.append((conversation["id"], position, want, level))
+                print("  conversations: turns right by what was expected:")
+                for want in (EMERGENCY, URGENT, WHILE_WAITING, NORMAL):
+                    right, wrong = turns[(want, True)], turns[(want, False)]
+                    if right + wrong:
+                        print(f"    {want}: {right}/{right + wrong}")
+                print("  missed turns (conversation, turn, expected -> got): "
+                      + ", ".join(f"{c}#{p} {w}->{g}" for c, p, w, g in missed))
+        finally:
+            assistant.stop()
+        print(f"\n({time.monotonic() - started:.0f} s)")
+    return 0
 
 
 def main() -> int:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests/safety/labelled.yml"
-    labelled = yaml.safe_load(path.read_text(encoding="utf-8"))
-    emergencies, look_alikes = labelled["emergencies"], labelled["look_alikes"]
-    missed = [c for c in emergencies if detect_emergency(c["text"]) is None]
-    wrong_kind = [c for c in emergencies
-                  if detect_emergency(c["text"]) not in (None, c["kind"])]
-    alarms = [t for t in look_alikes if detect_emergency(t) is not None]
-    caught = len(emergencies) - len(missed)
-    share = 100 * caught / len(emergencies)
-    print(f"recall:       {caught}/{len(emergencies)} emergencies ({share:.1f}%), "
-          f"{len(wrong_kind)} with the wrong kind")
-    print(f"false alarms: {len(alarms)}/{len(look_alikes)} look-alikes")
-    for case in missed:
-        print(f"  MISSED: {case['text']}")
-    for text in alarms:
-        print(f"  FALSE ALARM: {text}")
-    return 0 if not (missed or alarms or wrong_kind) else 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offline", action="store_true")
+    args = parser.parse_args()
+    sets = labelled_sets()
+    if args.offline:
+        offline(sets)
+        return 0
+    return through_assistant(sets)
 
 
 if __name__ == "__main__":

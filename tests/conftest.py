@@ -123,7 +123,8 @@ def entry(topic: str, condition: str, text: str, sources: List[str],
     lines = [f"  - topic: {topic}", f"    condition: {condition}", f"    text: {text}"]
     if details:
         lines.append(f"    details: {details}")
-    lines += [f"    sources: [{', '.join(sources)}]", "    last_reviewed: 2026-11-01",
+    lines += ["    questions:", f"      - what about {topic.replace('_', ' ')}?",
+              f"    sources: [{', '.join(sources)}]", "    last_reviewed: 2026-11-01",
               "    next_review: 2027-11-01"]
     return "\n".join(lines) + "\n"
 

@@ -67,17 +67,25 @@ def test_source_without_a_link_is_named_without_one(shipped):
         "Therapy (The Jikei University Hospital, Tokyo)")
 
 
-def test_unknown_condition_asks_with_buttons_and_remembers_the_question(shipped):
+def test_unknown_condition_answers_each_condition_labelled_and_offers_to_tailor(
+        shipped):
     messages, slots = run(shipped, intent="fda_status")
-    assert messages[0]["text"] == ("Are you asking about stroke recovery or phantom "
-                                   "limb pain?")
+    payload = messages[0]["tms"]
+    assert payload["kind"] == "answer"
+    assert payload["entries"] == ["fda_status/stroke", "fda_status/phantom_limb_pain"]
+    text = messages[0]["text"]
+    for condition, label in (("stroke", "stroke recovery"),
+                             ("phantom_limb_pain", "phantom limb pain")):
+        entry = load_knowledge(KNOWLEDGE, today=TODAY).entries[("fda_status", condition)]
+        assert f"For {label}: {entry.text}" in text
+    assert "Sources:" in text  # the sources of both answers
     buttons = messages[0]["buttons"]
-    assert [b["title"] for b in buttons] == ["Stroke recovery", "Phantom limb pain"]
+    assert [b["title"] for b in buttons[:2]] == ["Stroke recovery", "Phantom limb pain"]
     payload = buttons[1]["payload"]
     assert payload.startswith(f"/{INTENT_INFORM_CONDITION}")
     assert json.loads(payload[len(INTENT_INFORM_CONDITION) + 1:]) == {
         "condition": "phantom_limb_pain"}
-    assert slots == {SLOT_PENDING_TOPIC: "fda_status"}
+    assert slots[SLOT_PENDING_TOPIC] == "fda_status"  # a button tailors this question
 
 
 def test_reply_to_the_clarification_answers_the_original_question(shipped):
@@ -109,8 +117,8 @@ def test_a_condition_named_now_replaces_the_remembered_one(shipped):
 def test_unrecognised_reply_to_clarification_asks_again(shipped):
     messages, slots = run(shipped, intent=INTENT_INFORM_CONDITION,
                           slots={SLOT_PENDING_TOPIC: "cost"})
-    assert messages[0]["text"].startswith("Are you asking about")
-    assert slots == {}  # still waiting for the condition to answer "cost"
+    assert messages[0]["tms"]["entries"] == ["cost/stroke", "cost/phantom_limb_pain"]
+    assert SLOT_PENDING_TOPIC not in slots  # still ready to tailor "cost"
 
 
 def test_general_answer_needs_no_condition(small):
@@ -152,7 +160,8 @@ def test_another_conditions_answer_is_never_passed_off(small):
                                  SLOT_LAST_ENTRY: "mixed/general"})
     text = messages[0]["text"]
     assert "Only for stroke" not in text
-    assert "don't have a sourced answer to that for phantom limb pain" in text
+    assert messages[0]["tms"]["kind"] == "not_in_sources"
+    assert "for phantom limb pain" in text
     assert "Test Clinic" in text and "555-0100" in text
     assert slots[SLOT_LAST_ENTRY] is None
     assert slots["unanswered"] == "stroke_only/phantom_limb_pain"
@@ -218,7 +227,8 @@ def test_question_the_sources_do_not_answer_is_said_honestly(shipped):
                           text="can i drive home after a session",
                           slots={SLOT_CONDITION: "stroke"})
     text = messages[0]["text"]
-    assert text.startswith("I'm sorry, I don't have a sourced answer to that")
+    assert messages[0]["tms"]["kind"] == "not_in_sources"
+    assert messages[0]["tms"]["entries"] == []
     assert "Sources:" not in text
     assert "[Clinic phone number]" in text
     assert slots["unanswered"] == "not_in_sources/stroke"
@@ -227,8 +237,8 @@ def test_question_the_sources_do_not_answer_is_said_honestly(shipped):
 @pytest.mark.parametrize("topic, condition, start", [
     ("neuro_program", None, "NEURO® is a hospital program at Jikei"),
     ("about_plp", None, "After an amputation, 60 to 85% of people"),
-    ("duration", "stroke", "I'm sorry, I don't have a sourced answer to that for "
-                           "stroke recovery"),
+    ("duration", "stroke", "I'm sorry, my sources don't cover that for stroke "
+                           "recovery"),
     ("side_effects", None, "TMS is described as causing almost no pain"),
     ("side_effects", "phantom_limb_pain", "For some people, the phantom pain briefly"),
     ("evidence", "stroke", "A 2018 review of 44 randomized trials"),
@@ -264,5 +274,6 @@ def test_the_patients_condition_wins_over_a_therapy_hint(shipped):
 def test_a_therapy_used_for_both_conditions_still_asks(shipped):
     messages, slots = run(shipped, intent="therapy_pairing",
                           entities=[therapy_entity("physical therapy")])
-    assert messages[0]["text"].startswith("Are you asking about")
-    assert slots == {SLOT_PENDING_TOPIC: "therapy_pairing"}
+    assert messages[0]["tms"]["entries"] == ["therapy_pairing/stroke",
+                                             "therapy_pairing/phantom_limb_pain"]
+    assert slots[SLOT_PENDING_TOPIC] == "therapy_pairing"

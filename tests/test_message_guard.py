@@ -3,7 +3,14 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.names import INPUT_PROBLEM, INTENT_BAD_INPUT, INTENT_EMERGENCY
+from actions.names import (
+    INPUT_PROBLEM,
+    INTENT_BAD_INPUT,
+    INTENT_EMERGENCY,
+    INTENT_SAFETY_FOLLOWUP,
+    INTENT_URGENT,
+    INTENT_WHILE_WAITING,
+)
 from addons import message_guard
 from addons.message_guard import InputGuard, InputOverride
 
@@ -60,6 +67,7 @@ def test_emergency_overrides_whatever_the_classifier_said():
                          intent="timing", confidence=0.99)
     assert message.get("intent") == {"name": INTENT_EMERGENCY, "confidence": 1.0}
     assert entities(message) == {"emergency_type": "stroke_signs",
+                                 "safety_level": "emergency",
                                  "emergency_number": "911", "crisis_line": "988"}
 
 
@@ -72,6 +80,7 @@ def test_emergency_numbers_come_from_the_clinic_file(monkeypatch):
     monkeypatch.setattr(message_guard, "emergency_numbers", lambda: ("112", "116 123"))
     message = classified(guard("i think im having a heart attack"))
     assert entities(message) == {"emergency_type": "chest_pain",
+                                 "safety_level": "emergency",
                                  "emergency_number": "112", "crisis_line": "116 123"}
 
 
@@ -98,3 +107,32 @@ def test_training_data_is_left_alone():
     data = TrainingData([Message(data={"text": "<b>hi</b>", "intent": "greet"})])
     assert InputGuard({"max_chars": 1000}).process_training_data(data) is data
     assert data.training_examples[0].get("text") == "<b>hi</b>"
+
+
+def test_an_urgent_problem_becomes_the_urgent_intent_with_its_kind():
+    message = classified(guard("his stump is red and swollen and he has a fever"),
+                         intent="side_effects", confidence=0.9)
+    assert message.get("intent")["name"] == INTENT_URGENT
+    assert entities(message)["emergency_type"] == "infection"
+    assert entities(message)["safety_level"] == "urgent"
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("the ambulance is on its way, what do we do until it gets here?",
+     INTENT_WHILE_WAITING),
+    ("it's going away now, can we just wait and see?", INTENT_SAFETY_FOLLOWUP),
+    ("can it wait until monday?", INTENT_SAFETY_FOLLOWUP),
+    ("what now", INTENT_SAFETY_FOLLOWUP),
+])
+def test_what_people_say_after_an_emergency_reply(text, intent):
+    assert classified(guard(text), intent="cost").get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize("intent", [INTENT_URGENT, INTENT_WHILE_WAITING,
+                                    INTENT_SAFETY_FOLLOWUP])
+def test_the_classifier_alone_never_decides_a_safety_intent(intent):
+    ranking = [{"name": intent, "confidence": 0.97},
+               {"name": "cost", "confidence": 0.02}]
+    message = classified(guard("how much is it"), intent=intent, confidence=0.97,
+                         ranking=ranking)
+    assert message.get("intent")["name"] == "cost"

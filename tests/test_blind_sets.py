@@ -1,0 +1,98 @@
+"""The blind evaluation sets stay blind: none of their sentences, nor a near-duplicate,
+is in the training data or in the questions knowledge entries say they answer."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.knowledge import load_knowledge
+from scripts.evaluate import training_examples
+
+BLIND = Path(__file__).parent / "blind"
+
+
+def words(text: str) -> tuple:
+    return tuple(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def token_distance(a: tuple, b: tuple) -> int:
+    """Edit distance in whole tokens (insertions, deletions, substitutions)."""
+    previous = list(range(len(b) + 1))
+    for i, token in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (token != other)))
+        previous = current
+    return previous[-1]
+
+
+def blind_texts():
+    questions = yaml.safe_load((BLIND / "questions.yml").read_text())
+    safety = yaml.safe_load((BLIND / "safety.yml").read_text())
+    texts = [q["text"] for q in questions["questions"]]
+    texts += [t["text"] for c in questions["conversations"] for t in c["turns"]]
+    texts += [m["text"] for m in safety["messages"]]
+    texts += [m["text"] for m in safety["look_alikes"]]
+    texts += [t["text"] for c in safety["conversations"] for t in c["turns"]]
+    return texts
+
+
+def trained_texts():
+    texts = [text for text, _ in training_examples()]
+    texts += [q for e in load_knowledge().entries.values() for q in e.questions]
+    descriptions = yaml.safe_load((Path(__file__).parent.parent / "tms" /
+                                   "safety_descriptions.yml").read_text())
+    texts += [t for kind in descriptions["kinds"].values() for t in kind]
+    texts += list(descriptions["look_alikes"])
+    return texts
+
+
+def allowed_distance(length: int) -> int:
+    """Two tokens apart is a near-duplicate of a sentence of five tokens or more; for
+    shorter ones two tokens make another question ("is tms safe" / "what is tms"),
+    so one token (three or four tokens) or none (one or two) counts."""
+    return 2 if length >= 5 else 1 if length >= 3 else 0
+
+
+def near_duplicates(blind, trained):
+    by_length = {}
+    for text in trained:
+        w = words(text)
+        by_length.setdefault(len(w), []).append((w, text))
+    found = []
+    for text in blind:
+        w = words(text)
+        for length in range(len(w) - 2, len(w) + 3):
+            for other, original in by_length.get(length, ()):
+                limit = allowed_distance(min(len(w), len(other)))
+                if token_distance(w, other) <= limit:
+                    found.append((text, original))
+    return found
+
+
+def test_the_sets_are_the_size_the_issue_asks_for():
+    questions = yaml.safe_load((BLIND / "questions.yml").read_text())
+    safety = yaml.safe_load((BLIND / "safety.yml").read_text())
+    assert len(questions["questions"]) >= 300 and len(questions["conversations"]) >= 30
+    assert len(safety["messages"]) >= 100 and len(safety["look_alikes"]) >= 100
+    assert len(safety["conversations"]) >= 20
+
+
+def test_no_blind_sentence_or_near_duplicate_is_trained_on():
+    found = near_duplicates(blind_texts(), trained_texts())
+    assert not found, "blind sentences found in training data:\n" + "\n".join(
+        f"  {b!r} ~ {t!r}" for b, t in found)
+
+
+@pytest.mark.parametrize("blind, trained, caught", [
+    ("Does TMS hurt?", "does tms hurt", True),  # case and punctuation
+    ("is tms safe for my mom", "is tms safe for my dad", True),  # one token apart
+    ("is tms covered by medicare for stroke", "is it paid by medicare for phantom",
+     False),  # three tokens apart
+    ("what is tms", "what is rtms", True),  # short: one token apart
+    ("what is tms", "is tms safe", False),  # short: two tokens make another question
+])
+def test_the_near_duplicate_check_itself(blind, trained, caught):
+    assert bool(near_duplicates([blind], [trained])) is caught

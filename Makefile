@@ -91,10 +91,10 @@ preview: install ## What a patient sees: make preview TOPIC=cost CONDITION=strok
 report: install ## Questions the assistant could not answer: make report [SINCE=2026-11-01] [UNTIL=...] [CSV=file.csv]
 	$(BIN)/python -m actions.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CSV),--csv $(CSV))
 
-evaluate: install $(MODEL) ## NLU on held-out questions (accuracy, macro F1, confusions) + cross-validation
-	$(BIN)/python scripts/evaluate.py --cross-validation
+evaluate: install $(MODEL) ## Blind questions through the running assistant, TF-IDF baseline, 5-fold cross-validation
+	$(BIN)/python scripts/evaluate.py
 
-evaluate-safety: install ## Recall and false alarms of the emergency screen
+evaluate-safety: install $(MODEL) ## Emergency and urgent recall, false alarms, mid-conversation (blind and dev sets)
 	$(BIN)/python scripts/evaluate_safety.py
 
 test-fast: install ## Run the quick tests (no training, no servers)

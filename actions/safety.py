@@ -80,6 +80,38 @@ _SELF_HARM = _any(
     r"\b(?:end|over|done|plan|can't take|cant take|no point|hopeless|goodbye)\b.{0,80}"
     r"\b(?:gun|firearm|pistol|rifle|rope)\b",
     r"\b(?:say|said|saying)\s+goodbye\s+(?:to\s+)?(?:everyone|my family|the kids)\b",
+    r"\b(?:saving|stockpiling|hoarding)\s+(?:up\s+)?(?:my|his|her)\s+(?:\w+\s+)?(?:pills|meds|"
+    r"medications?|tablets|oxy\w*|morphine|opioids?|painkillers|gabapentin|fentanyl)\b",
+    r"\btonight is the night\b", r"\bmy last message\b",
+    r"\btell (?:my|them|\w+) (?:\w+ )?i love (?:her|him|them)\b",
+    r"\b(?:use|using)\s+it\s+on\s+(?:my|him|her)self\b",
+    r"\b(?:make it|end it|stop it|stop)\s+(?:stop\s+)?for good\b",
+    r"\b(?:drive|driving|crash|crashing|steer)\s+(?:my|the|his|her)\s+car\s+(?:into|off)\b",
+    r"\bhow many (?:pills|tablets)\b.{0,30}\b(?:takes?|to die|kill|lethal)\b",
+    r"\blethal dose\b", r"\bjoin (?:dad|mom|him|her|my \w+) in heaven\b",
+    r"\bpills (?:all )?lined up\b",
+    r"\b(?:standing|sitting) on (?:the|a) (?:bridge|ledge|roof|edge)\b",
+    r"\b(?:wish|wished)\s+(?:i|he|she)\s+(?:was|were|could be)\s+dead\b",
+    r"\b(?:i'd|id|i would|rather)\s+(?:rather\s+)?(?:be dead|die)\b",
+    r"\b(?:take|taking|took)\s+(?:my|his|her)\s+(?:own\s+)?life\b",
+    r"\bend\s+it\s+(?:all|tonight|today|now|soon|this week|this weekend)\b",
+    r"\b(?:go to sleep|fall asleep)\s+and\s+(?:not|never)\s+wake\s+up\b",
+    r"\bnothing\s+(?:left\s+)?to\s+live\s+for\b",
+    r"\b(?:suicide|goodbye)\s+(?:note|letter)s?\b",
+    r"\b(?:giving|gave|give)\s+away\s+(?:all\s+)?(?:my|his|her)\s+(?:things|stuff|"
+    r"belongings)\b",
+    r"\b(?:hang|hanging|shoot|shooting|drown|drowning)\s+(?:my|him|her)self\b",
+    r"\b(?:jump|jumping)\s+(?:off|from|in front of)\b",
+    r"\b(?:plan|planning|plans|going|decided)\s+to\s+(?:end|kill|hurt|off)\s+"
+    r"(?:my life|myself|it|it all|things|my own life|himself|herself)\b",
+    r"\b(?:picked|chosen|chose|set) a (?:date|day)\b",
+    r"\b(?:hopeless|no point|no way out|can't go on|cant go on|can't do this anymore|"
+    r"cant do this anymore|give up on life|tired of living|done with life)\b.{0,100}"
+    r"\b(?:gun|firearm|rope|bridge|knife|blade|stash|enough pills|all (?:my|the) pills|"
+    r"bottle of pills|pills saved)\b",
+    r"\b(?:gun|firearm|rope|bridge|knife|blade|stash|enough pills)\b.{0,100}\b(?:hopeless|"
+    r"no point|no way out|can't go on|cant go on|give up on life|tired of living|"
+    r"done with life|end it)\b",
     r"\b(?:no|any)\s+(?:reason|point)\s+(?:to|in)\s+(?:keep\s+)?(?:going|living|"
     r"trying)\b.{0,40}\b(?:pills|gun|end)\b",
 )
@@ -95,6 +127,14 @@ _OVERDOSE = _any(
     r"pregabalin|painkillers|pills)\b",
     r"\b(?:found|find)\s+(?:him|her|them|my \w+)\b.{0,40}\b(?:empty\s+)?(?:pill|"
     r"medicine)\s+(?:bottles?|packets?)\b",
+    r"\bempty (?:\w+ )?(?:bottle|packet)s? of (?:his|her|my|the) \w+",
+    r"\btook\s+(?:like\s+|about\s+|around\s+)?(?:[5-9]|\d\d+|ten|twenty|a dozen)\s+"
+    r"(?:of\s+)?"
+    r"(?:my|his|her)?\s*(?:\w+\s+){0,3}(?:pills|tablets|meds|capsules)\b",
+    r"\bgot into (?:the|my|his|her|\w+s) (?:pills|medicine|meds|medication)\b",
+    r"\b(?:took|taken|swallowed)\b.{0,40}\b(?:days?'? ?worth|all at once|at once)\b",
+    r"\b(?:took|taken|used|put on)\s+(?:\w+\s+){0,4}(?:extra|twice|two times|three times|"
+    r"double|triple)\b.{0,120}\b(?:drowsy|sleepy|slow|dizzy|confused|woozy|can't wake|cant wake)\b",
 )
 # Questions about TMS and suicide risk in general, not a person at risk.
 _SELF_HARM_EDUCATIONAL = _any(
@@ -102,6 +142,11 @@ _SELF_HARM_EDUCATIONAL = _any(
     r"(?:cause|lead to|increase|trigger|help)\b.*\bsuicid",
     r"\bsuicid\w*\s+(?:risk|rates?|prevention)\b",
     r"\bwhat\s+is\s+(?:the\s+)?suicid",
+    r"\b(?:years ago|used to|in the past|back then|a long time ago|as a teen\w*)\b.{0,40}"
+    r"suicid", r"suicid\w*.{0,80}\b(?:years ago|in the past|haven't had|havent had|"
+    r"got help|long time ago|under control|better now|doing better|much better|fine now|"
+    r"okay now|ok now|past that|recovered)\b",
+    r"\b(?:was|were|had been|used to be|felt) suicidal\b(?!.{0,20}\b(?:again|now|today)\b)",
 )
 
 _STROKE_NOW = _any(
@@ -116,21 +161,30 @@ _STROKE_SIGN = _any(
     r"\bface\b.{0,25}\b(?:droop\w*|drooping|sagging|numb|uneven|crooked|falling|"
     r"lopsided|twisted|slanted|off)\b",
     r"\b(?:smile|mouth|lip)\b.{0,25}\b(?:lopsided|crooked|uneven|droop\w*|sagg\w*|"
-    r"slanted|twisted|off|wrong|one sided|one-sided)\b",
+    r"slanted|twisted|off|wrong|one sided|one-sided|hanging|hangs)\b",
+    r"\b(?:speech|voice|talking)\b.{0,25}\b(?:mushy|drunk|garbled|slurred|thick)\b",
+    r"\b(?:don't|dont|do not|doesn't|doesnt)\s+make\s+(?:any\s+)?sense\b",
+    r"\b(?:can't|cant|cannot)\s+walk\s+straight\b", r"\broom is spinning\b",
     r"\b(?:lopsided|crooked|uneven|droopy|one sided|one-sided)\s+(?:smile|face|mouth)\b",
     r"\b(?:arm|leg|hand)\b.{0,20}\b(?:sags?|sagging|drifts?|drifting|drops?|dropping|"
     r"falls? down|flops?|floppy)\b",
     r"\bwords?\b.{0,25}\b(?:wrong|jumbled|mixed up|garbled|nonsense|slurred|don't make "
     r"sense|dont make sense|not making sense)\b",
     r"\b(?:talking|speaking|talks)\s+(?:funny|weird|strange|nonsense|gibberish)\b",
+    r"\b(?:can't|cant|cannot)\s+find\s+(?:his|her|my|the)\s+words\b",
+    r"\b(?:dragging|drags)\s+(?:his|her|my)\s+(?:leg|foot)\b",
+    r"\bone side of (?:his|her|my) (?:body|face)\b.{0,30}\b(?:numb|weak|tingl\w*|"
+    r"dead|heavy|won't|wont)\b",
+    r"\b(?:vision|sight)\b.{0,20}\b(?:went|gone|going)\s+(?:black|dark|blurry|double)\b",
     r"\b(?:droop\w*|sagging)\b.{0,20}\b(?:face|mouth|smile|eye)\b",
     r"\bslurr\w*\b", r"\b(?:can't|cant|cannot|can not|unable to)\s+(?:speak|talk|"
     r"get (?:the|his|her|my) words out|understand|see|lift|raise|move)\b",
     r"\b(?:arm|leg|hand|side)\b.{0,25}\b(?:weak|numb|limp|dead|won't move|"
-    r"wont move|went numb|gave out|heavy)\b",
+    r"wont move|went numb|gave out|heavy|drooping|tingling|can't grip|cant grip)\b",
     r"\b(?:weak|numb|numbness|weakness)\b.{0,25}\b(?:arm|leg|face|side|hand)\b",
-    r"\b(?:sudden|suddenly)\b.{0,40}\b(?:vision|see|blind|headache|confus\w*|dizz\w*|"
-    r"weak\w*|numb\w*|speech|talk|walk|balance)\b",
+    r"\b(?:sudden|suddenly|all at once)\b.{0,40}\b(?:vision|see|blind|headache|"
+    r"confus\w*|dizz\w*|weak\w*|numb\w*|speech|talk|walk|balance|tingl\w*|grip|"
+    r"know where|know who|recogni[sz]e)\b",
     r"\b(?:lost|losing|loss of)\s+(?:his|her|my)?\s*(?:vision|sight|speech|balance)\b",
     r"\bworst headache\b", r"\bthunderclap\b",
     r"\bsudden(?:ly)?\b.{0,20}\b(?:severe|terrible|splitting|worst|awful)\s+headache\b",
@@ -142,6 +196,13 @@ _NOW = _any(
     r"\b(?:minutes?|an hour|hours?) ago\b", r"\bhappening\b", r"\bwhat do (?:i|we) do\b",
     r"\bemergency\b", r"\b(?:can't|cant|cannot|won't|wont)\b",
 )
+# Signs that alarm even inside a question about TMS ("his face is drooping, is tms
+# safe?"); a weak or numb limb asked about with TMS is a lasting deficit unless
+# something says it is new.
+_STRONG_PRESENT = _any(
+    r"\b(?:is|are|am|'s|looks?|went|going|getting)\s+(?:all\s+)?(?:drooping|droopy|crooked|"
+    r"sagging|garbled|slurring|lopsided)\b",
+)
 # A sign described as the state someone is in right now ("her face is drooping").
 _PRESENT_STATE = _any(
     r"\b(?:is|are|am|'s|looks?|feels?|went|going|getting)\s+(?:all\s+)?(?:drooping|"
@@ -152,8 +213,12 @@ _ACUTE = _any(
     # a plea ("help me!"), not a question about treatment ("will tms help him")
     r"(?<!tms )(?<!it )(?<!that )(?<!this )\bhelp(?: me| us| him| her|!)",
     r"\bplease help\b", r"\bneed help\b", r"\bemergency\b", r"\bwhat do (?:i|we) do\b",
-    r"\bhappening now\b", r"\bwait and see\b", r"\b(?:going|went) away\b",
+    r"\bhappening now\b", r"\bwait and see\b",
+    r"\b(?<!never )(?<!hasn't )(?<!hasnt )(?<!didn't )(?<!didnt )(?:going|went) away\b",
     r"\b(?:minutes?|an hour|few minutes|couple (?:of )?minutes) ago\b",
+    r"\bjust (?:started|happened|began|now)\b", r"\bcame (?:back|and went)\b",
+    r"\b(?:after|for|in the last|within)\s+(?:\d+|a few|ten|five)\s*(?:min|mins|minutes)\b",
+    r"\ball at once\b",
 )
 # Deficits that have been there for a while, as stroke survivors describe them.
 _CHRONIC = _any(
@@ -163,6 +228,10 @@ _CHRONIC = _any(
     r"\b(?:last|a|one|two|\d+)\s+(?:year|years|month|months)\s+ago\b",
     r"\bstill\b", r"\bleft (?:him|her|me|them) with\b", r"\bin (?:19|20)\d\d\b",
     r"\b(?:stroke|cva) (?:last|in|two|\d+)\b",
+    r"\bhad (?:a|his|her|their)\s+(?:\w+\s+)?(?:stroke|bleed|cva|brain bleed)\b",
+    r"\bfrom (?:a|the|his|her|my) (?:stroke|cva)\b",
+    r"\blast (?:spring|summer|fall|autumn|winter|year|month)\b",
+    r"\b(?:is|was) (?:a )?stroke survivor\b",
 )
 _EDUCATIONAL = _any(
     r"\b(?:what|which|how)\s+(?:are|is|do|does|can|would|should)\b",
@@ -173,21 +242,38 @@ _EDUCATIONAL = _any(
     r"\bside effects?\b", r"\brisks?\b", r"\bhistory of\b", r"\bwhat if\b",
     r"\bwhat happens if\b", r"\bif (?:someone|a person|you|i|he|she) (?:has|had|gets?)\b",
     r"\bcan tms (?:help|treat|fix|improve)\b",
+    r"\bwhy (?:would|does|do|is|would)\b",
+    r"\b(?:would|will|could|can|does)\s+(?:tms|rtms|it|this|that|magnets?)\b.{0,40}"
+    r"\bhelp\b",
+)
+
+# The message asks about TMS as a treatment: a deficit in it is usually a lasting one.
+_ABOUT_TMS = _any(
+    r"\b(?:candidate|eligible|qualify|good fit)\b",
+    r"\b(?:tms|rtms|magnetic stimulation|the treatment|sessions?)\b.{0,60}\?",
+    r"\b(?:would|will|could|can|does|is)\s+(?:tms|rtms|it|this|that)\b",
 )
 
 # Within the day: a seizure then is never just background for a question.
 _RECENT = _any(r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b", r"\btonight\b",
-               r"\b(?:minutes?|an hour|hours?) ago\b", r"\bjust\b")
+               r"\b(?:minutes?|an hour|hours?|\d+ min) ago\b",
+               r"\bjust (?:now|happened|started|had|collapsed|fainted|passed|fell|went)\b")
 
 _SEIZURE = _any(r"\bseiz(?:ure|ures|ing|ed)\b", r"\bconvuls\w*\b", r"\bfit\b",
-                r"\b(?:shaking|jerking)\b.{0,30}\b(?:won't|wont|not|can't|cant)\s+"
-                r"(?:stop|respond|wake)\b", r"\bpassed out\b", r"\bunconscious\b",
+                r"\b(?:shaking|jerking)\b.{0,40}\b(?:won't|wont|not|can't|cant|didn't|didnt|"
+                r"doesn't|doesnt|isn't|isnt|wasn't)\s+(?:stop|respond|wake)\w*\b",
+                r"\b(?:can't|cant|cannot)\s+wake\s+(?:him|her|them|my \w+)\b",
+                r"\bnot answering (?:me )?at all\b",
+                r"\beverything went (?:black|dark)\b", r"\bpassed out\b", r"\bunconscious\b",
                 r"\bfaint(?:ed|ing)?\b", r"\bblack(?:ed)? out\b",
+                r"\beyes\s+(?:rolled|rolling)\b", r"\bfoaming at the mouth\b",
+                r"\bkeeled over\b", r"\bwent (?:stiff|limp) and\b",
                 r"\b(?:lost|losing) consciousness\b", r"\bunresponsive\b",
                 r"\b(?:won't|wont|will not|not)\s+(?:wake up|respond\w*)\b",
                 r"\bblacked out\b", r"\bcollapsed\b")
 _SEIZURE_EVENT = _any(
-    _PERSON + r".{0,30}\b(?:is|are|am|'s|just|has|had|having|started|went into|keeps)\b",
+    _PERSON + r".{0,30}\b(?:is|are|am|'s|just|has|had|having|started|went into|keeps|"
+    r"fainted|passed|blacked|collapsed|convuls\w*|seiz\w*|shaking|jerking|keeled)\b",
     r"\b(?:during|after)\s+(?:my|his|her|the|their|today's|todays|this)\s+(?:tms|rtms|"
     r"session|treatment|appointment)\b",
 )
@@ -200,16 +286,27 @@ _SEIZURE_EDUCATIONAL = _any(
     r"\b(?:eligible|candidate|qualify)\b", r"\b(?:years?|months?) ago\b",
     r"\b(?:last|a) (?:year|month)\b", r"\bback in (?:19|20)\d\d\b",
     r"\bcan (?:i|he|she|we|they) still\b",
+    r"\b(?:can|could|should|may) (?:i|he|she|we|they|my \w+) (?:have|get|do|try|start)"
+    r" (?:tms|rtms|it|this|the treatment)\b",
+    r"\bif (?:i|he|she|they|you) (?:have|has|had) (?:had |a history of )?seizures?\b",
+    r"\bwhen (?:i|he|she|they) (?:was|were) (?:a |little|young|\d+)", r"\bonce\b",
+    r"\bas a (?:child|kid|teen\w*|baby|toddler)\b", r"\bin (?:high school|college)\b",
+    r"\b(?:i've|ive|i have|he's|hes|she's|shes|has) had (?:a )?seizures?\b",
 )
 
 _CHEST = _any(
     r"\bchest\b.{0,20}\b(?:pain|hurts?|hurting|tight\w*|pressure|crushing|heavy)\b",
     r"\b(?:pain|pressure|tightness)\s+in\s+(?:my|his|her|the)\s+chest\b",
-    r"\bheart attack\b",
+    r"\bheart attack\b", r"\belephant on (?:my|his|her) chest\b",
+    r"\b(?:squeez\w*|crushing|tight\w*)\b.{0,20}\bchest\b",
     r"\b(?:can't|cant|cannot|can not|struggling to|trouble|hard to)\s+breath\w*\b",
     r"\bshort(?:ness)? of breath\b",
 )
 _CHEST_EDUCATIONAL = _any(
+    r"\b(?:nearly|almost) (?:had|have|gave me) a heart attack\b",
+    r"\bwhat (?:does|do) (?:a )?(?:heart attack|chest pain)\b",
+    r"\b(?:back in|in|last) (?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    r"\bturned out\b", r"\byears ago\b",
     r"\b(?:can|could|does|do|will|would|is|are)\s+(?:tms|rtms|it|the (?:treatment|"
     r"stimulation|session))\b", r"\bside effects?\b", r"\brisks?\b",
     r"\bsafe (?:for|with)\b", r"\bhistory of\b", r"\bwhat (?:if|happens|are|is)\b",
@@ -219,33 +316,40 @@ _CHEST_EDUCATIONAL = _any(
 # --- Urgent: a doctor today or urgent care, not an ambulance ---------------------
 _INFECTION = _any(
     r"\b(?:stump|residual limb|wound|incision|amputation site|scar|stitches|cut)\b.{0,60}"
-    r"\b(?:red|redder|swollen|swelling|hot|warm|pus|oozing|ooz\w*|smell\w*|stinks?|"
-    r"draining|leaking|opened up|open|infect\w*|streaks?|throbbing)\b",
+    r"\b(?:red|redder|swollen|swelling|hot|warm|pus|oozing|ooz\w*|smell\w*|stinks?|puffy|"
+    r"weeping|draining|leaking|opened up|open|infect\w*|streaks?|throbbing)\b",
     r"\b(?:red|swollen|hot|infected|oozing|smelly)\b.{0,30}\b(?:stump|residual limb|"
     r"wound|incision|amputation site|stitches)\b",
 )
 _HEADACHE_AFTER = _any(
     r"\b(?:severe|terrible|awful|bad|splitting|pounding|horrible|killer|massive|"
-    r"really bad|intense)\s+headache\b",
-    r"\bheadache\b.{0,40}\b(?:won't|wont|doesn't|doesnt|not)\s+(?:go away|stop|"
-    r"quit|ease)\b",
-    r"\bhead\s+(?:is\s+)?(?:pounding|killing|throbbing)\b",
+    r"really bad|intense|strong|worse)\s+headache\b",
+    r"\bheadache\b.{0,60}\b(?:won't|wont|doesn't|doesnt|not|hasn't|hasnt)\s+(?:go away|"
+    r"gone away|stop|stopped|quit|ease)\b",
+    r"\bheadache\b.{0,60}\b(?:getting worse|really severe|severe|all night|all day|"
+    r"next morning|still there|been going)\b",
+    r"\bhead\b.{0,20}\b(?:pounding|killing|throbbing)\b", r"\bache in (?:my|his|her) head\b",
 )
 _SESSION = _any(
-    r"\b(?:after|since)\s+(?:my|his|her|the|their|today's|todays|this|last|"
-    r"yesterday's)\s+(?:tms|rtms|session|treatment|appointment|stimulation)\b",
+    r"\b(?:after|since|from)\s+(?:(?:my|his|her|the|their|today's|todays|this|last|"
+    r"yesterday's)\s+)?(?:tms|rtms|session|treatment|appointment|stimulation)\b",
+    r"\b(?:had|got)\s+(?:tms|rtms|a session|treatment)\b", r"\bthe coil\b",
     r"\b(?:tms|rtms|session|treatment)\s+(?:today|this morning|yesterday|earlier)\b",
 )
 _FEVER = _any(r"\bfever\w*\b", r"\btemperature of\b", r"\bhigh temp\w*\b",
+              r"\b(?:a|has a|running a|got a) temp(?:erature)?\b", r"\bburning up\b",
               r"\b(?:10[0-5]|3[89])(?:\.\d)?\s*(?:degrees|°|f\b|c\b)", r"\bchills\b")
 _WORSE_PAIN = _any(
-    r"\b(?:pain|hurts?|hurting|ache|aching|sore)\b.{0,40}\b(?:worse|worsening|"
-    r"getting bad|spreading|unbearable)\b",
+    r"\b(?:pain|hurts?|hurting|ache|aches|aching|achy|sore)\b.{0,60}\b(?:worse|worsening|"
+    r"getting bad|spreading|unbearable|climbing|more and more|went from)\b",
     r"\b(?:worse|worsening|increasing)\b.{0,20}\b(?:pain|ache)\b",
 )
 _HEAD_INJURY = _any(
     r"\b(?:fell|fall|fallen|falling|tripped|slipped|collapsed)\b.{0,60}\b(?:hit|hitting|"
-    r"bumped|banged|smacked|struck|cut)\s+(?:his|her|my|their|the)\s+head\b",
+    r"bumped|banged|smacked|struck|cut)\s+(?:\w+\s+){0,4}(?:head|forehead)\b",
+    r"\b(?:fell|fall|fallen|slipped|tripped)\b.{0,60}\bhead hit\b",
+    r"\b(?:hit|bumped|banged|smacked)\s+(?:my|his|her)\s+head\s+(?:pretty |really |very )?"
+    r"(?:hard|badly)\b", r"\bgot a lump\b",
     r"\b(?:hit|bumped|banged|smacked)\s+(?:his|her|my|their)\s+head\b.{0,60}"
     r"\b(?:fell|fall|floor|ground|stairs|table|corner)\b",
     r"\bhead injury\b.{0,40}\b(?:today|just|now|this|fell|fall)\b",
@@ -257,6 +361,14 @@ _URGENT_NOT_NOW = _any(
     r"\b(?:is it normal|is (?:a|it) common|how common|can tms cause|does tms cause|"
     r"could tms cause|side effects?)\b",
     r"\bhealed\b", r"\bused to\b", r"\bin (?:19|20)\d\d\b",
+    r"\b(?:back in|in|last) (?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    r"\b(?:ct|scan|x-ray|mri) was (?:clear|fine|normal)\b", r"\byears ago\b",
+    r"\bif (?:my|his|her|the|a) (?:stump|wound|residual limb|incision|head)\b",
+    r"\b(?:what|how) (?:should|do|can|would) (?:i|we|you)\b.{0,40}\bif\b",
+    r"\bhow (?:do|can|would) (?:i|you|we) (?:know|tell)\b",
+    r"\b(?:signs|symptoms) of (?:an? )?(?:infection|concussion)\b",
+    r"\bis (?:that|this|it) normal\b",
+    r"\bturned out\b",
 )
 
 
@@ -273,8 +385,7 @@ def detect_urgent(text: Optional[str]) -> Optional[str]:
         return INFECTION
     if _FEVER.search(lowered) and _WORSE_PAIN.search(lowered):
         return FEVER_PAIN
-    if _HEADACHE_AFTER.search(lowered) and (_SESSION.search(lowered)
-                                            or re.search(_PERSON, lowered)):
+    if _HEADACHE_AFTER.search(lowered) and _SESSION.search(lowered):
         return HEADACHE
     return None
 
@@ -298,6 +409,15 @@ _SPANISH_EMERGENCY = _any(
 )
 
 
+# Unmistakable on their own: no "is having" needed.
+_SEIZURE_STRONG = _any(
+    r"\b(?:can't|cant|cannot)\s+wake\s+(?:him|her|them|my \w+)\b",
+    r"\bnot answering (?:me )?at all\b", r"\beverything went (?:black|dark)\b",
+    r"\b(?:is|went|was|now) unresponsive\b", r"\beyes\s+(?:rolled|rolling)\b",
+    r"\bfoaming at the mouth\b",
+)
+
+
 def detect_emergency(text: Optional[str]) -> Optional[str]:
     """The kind of emergency the message describes as happening now, else None."""
     if not text:
@@ -311,6 +431,8 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
         return STROKE_SIGNS
     if _STROKE_SIGN.search(lowered) and _reported_now(lowered):
         return STROKE_SIGNS
+    if _SEIZURE_STRONG.search(lowered) and not _hypothetical(lowered):
+        return SEIZURE
     if _SEIZURE.search(lowered) and _SEIZURE_EVENT.search(lowered) and not (
             _SEIZURE_EDUCATIONAL.search(lowered) and not _acute(lowered)
             and not _RECENT.search(lowered)):
@@ -337,11 +459,13 @@ def _reported_now(text: str) -> bool:
     question about stroke in general."""
     if not re.search(_PERSON, text):
         return False
-    if _CHRONIC.search(text) and not _acute(text):
-        return False
-    if _PRESENT_STATE.search(text) or _acute(text):
+    if _acute(text):
         return True
-    if _EDUCATIONAL.search(text):
+    if _CHRONIC.search(text):
+        return False
+    if _STRONG_PRESENT.search(text):
+        return True
+    if _EDUCATIONAL.search(text) or _ABOUT_TMS.search(text):
         return False
     return True
 
@@ -370,7 +494,7 @@ def told_as_history(text: Optional[str]) -> bool:
     if _acute(lowered) or _PRESENT_STATE.search(lowered) or _RECENT.search(lowered):
         return False
     return bool(_CHRONIC.search(lowered) or _URGENT_NOT_NOW.search(lowered)
-                or _hypothetical(lowered))
+                or _hypothetical(lowered) or _SEIZURE_EDUCATIONAL.search(lowered))
 
 
 # --- After an emergency or urgent reply -------------------------------------------

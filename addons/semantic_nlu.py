@@ -99,8 +99,8 @@ class CoveredIntentClassifier(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             # Below both, a question topic is "not in sources" (README, "Measured").
-            "min_support": 0.55,
-            "min_confidence": 0.5,
+            "min_support": 0.5,
+            "min_confidence": 0.4,
             # Where the knowledge entries' questions come from at training time.
             "knowledge_dir": None,
         }

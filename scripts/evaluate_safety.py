@@ -13,6 +13,7 @@ are run, without servers, on the messages (seconds).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -108,7 +109,7 @@ def offline(sets: Dict[str, dict]) -> None:
                [screened(t) for t in data["look_alikes"]])
 
 
-def through_assistant(sets: Dict[str, dict]) -> int:
+def through_assistant(sets: Dict[str, dict], json_path: Path) -> int:
     from tests.conftest import stored_events
     from tests.running_assistant import RunningAssistant
 
@@ -132,12 +133,13 @@ def through_assistant(sets: Dict[str, dict]) -> int:
             return level, kind, actions
 
         started = time.monotonic()
+        summary = {}
         try:
             for name, data in sets.items():
                 got = [send(f"s{next(counter)}", m["text"])[:2] for m in data["messages"]]
                 alarms = [send(f"s{next(counter)}", t)[:2] for t in data["look_alikes"]]
-                report(f"{name}, through the running assistant", data["messages"], got,
-                       data["look_alikes"], alarms)
+                summary[name] = report(f"{name}, through the running assistant",
+                                       data["messages"], got, data["look_alikes"], alarms)
                 if not data["conversations"]:
                     continue
                 turns = Counter()
@@ -158,21 +160,27 @@ def through_assistant(sets: Dict[str, dict]) -> int:
                         print(f"    {want}: {right}/{right + wrong}")
                 print("  missed turns (conversation, turn, expected -> got): "
                       + ", ".join(f"{c}#{p} {w}->{g}" for c, p, w, g in missed))
+                summary[name]["turns"] = {
+                    want: turns[(want, True)] / (turns[(want, True)] + turns[(want, False)])
+                    for want in (EMERGENCY, URGENT, WHILE_WAITING, NORMAL)
+                    if turns[(want, True)] + turns[(want, False)]}
         finally:
             assistant.stop()
         print(f"\n({time.monotonic() - started:.0f} s)")
+    json_path.write_text(json.dumps(summary, indent=1))
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offline", action="store_true")
+    parser.add_argument("--json", type=Path, default=RESULTS / "safety_evaluation.json")
     args = parser.parse_args()
     sets = labelled_sets()
     if args.offline:
         offline(sets)
         return 0
-    return through_assistant(sets)
+    return through_assistant(sets, args.json)
 
 
 if __name__ == "__main__":

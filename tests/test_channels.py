@@ -86,19 +86,19 @@ def text_in(assistant, form: dict, signature: str = None) -> requests.Response:
                          headers=headers, timeout=60)
 
 
-def test_sms_question_is_clarified_with_numbered_choices_and_a_number_answers(
+def test_sms_question_answers_each_condition_and_a_number_tailors_it(
         assistant, twilio):
     phone = new_phone()
     response = text_in(assistant, twilio_form(phone, "is tms fda approved?"))
     assert response.status_code == 200
     replies = wait_for(lambda: len(twilio.to(phone)) >= 2 and twilio.to(phone))
-    assert replies[0] == ("Are you asking about stroke recovery or phantom limb pain?"
-                          "\n\nReply 1 for Stroke recovery"
-                          "\nReply 2 for Phantom limb pain")
+    assert replies[0].startswith(f"For stroke recovery: {STROKE_FDA}")
+    assert replies[0].endswith("Reply 1 for Stroke recovery\nReply 2 for Phantom limb "
+                               "pain\nReply 3 for Helpful\nReply 4 for Not helpful")
     assert all(m["From"] == CLINIC_NUMBER for m in twilio.sent if m["To"] == phone)
 
     assert text_in(assistant, twilio_form(phone, "2")).status_code == 200
-    answer = wait_for(lambda: [b for b in twilio.to(phone) if PLP_FDA in b])
+    answer = wait_for(lambda: [b for b in twilio.to(phone) if b.startswith(PLP_FDA)])
     assert answer, twilio.to(phone)
     text = answer[0]
     assert ("Sources:\n[1] TMS for Phantom Limb Pain (TMSList) "
@@ -223,16 +223,16 @@ def test_widget_answers_with_its_sources_as_links(page, assistant):
 def test_clarification_buttons_work_once_and_history_survives_reload(page, assistant):
     log = open_chat(page, assistant.demo_url)
     ask(page, "is it fda approved")
-    question = bot_said(log, "Are you asking about")
+    question = bot_said(log, "For stroke recovery:")
     question.get_by_role("button", name="Phantom limb pain").click()
-    bot_said(log, PLP_FDA)
+    log.locator("li.tms-bot", has_text=PLP_FDA).nth(1).wait_for()  # the tailored answer
     assert question.get_by_role("button", name="Stroke recovery").is_disabled()
     assert question.get_by_role("button", name="Phantom limb pain").is_disabled()
     shown = log.locator("li").count()
 
     page.reload()
     log = page.get_by_role("log", name="Conversation")
-    log.locator("li.tms-bot", has_text=PLP_FDA).wait_for()
+    log.locator("li.tms-bot", has_text=PLP_FDA).nth(1).wait_for()
     assert log.locator("li").count() == shown
     assert log.get_by_role("button", name="Stroke recovery").is_disabled()
     # Same session: the follow-up leans on the topic asked before the reload.

@@ -16,6 +16,7 @@ import redis
 import yaml
 
 from actions.check_knowledge import main as check_knowledge
+from actions.safety import response_name
 from tests.conftest import stored_events
 from tests.running_assistant import RunningAssistant, port_open
 
@@ -72,14 +73,16 @@ def test_phantom_limb_question_gets_the_phantom_limb_answer(assistant):
     assert f"Sources:\n- {PLP_SOURCE}" in reply
 
 
-def test_question_before_the_condition_is_known_is_clarified_then_answered(assistant):
+def test_question_before_the_condition_is_known_is_answered_for_each_then_tailored(
+        assistant):
     sender = new_sender()
     question, disclaimer = assistant.send(sender, "is tms fda approved?")
     assert disclaimer["text"] == DISCLAIMER
-    assert question["text"] == ("Are you asking about stroke recovery or phantom limb "
-                                "pain?")
+    assert question["text"].startswith("For stroke recovery: No. TMS is not FDA-cleared")
+    assert "For phantom limb pain: No. TMS is not FDA-approved" in question["text"]
+    assert question["text"].endswith(PLP_SOURCE)  # sources of both answers
     titles = [b["title"] for b in question["buttons"]]
-    assert titles == ["Stroke recovery", "Phantom limb pain"]
+    assert titles[:2] == ["Stroke recovery", "Phantom limb pain"]
     reply = assistant.say(sender, question["buttons"][1]["payload"])  # click it
     assert reply.startswith("No. TMS is not FDA-approved for phantom limb pain.")
     assert reply.endswith(PLP_SOURCE)  # no second disclaimer in the same session
@@ -90,7 +93,7 @@ def test_question_before_the_condition_is_known_is_clarified_then_answered(assis
 def test_typed_reply_to_the_clarification_works_too(assistant):
     sender = new_sender()
     assert assistant.say(sender, "does tms replace physical therapy").startswith(
-        "Are you asking about")
+        "For stroke recovery:")
     reply = assistant.say(sender, "its for my mom, she had a stroke")
     assert reply.startswith("TMS does not replace therapy.")
 
@@ -161,22 +164,49 @@ def test_emergency_comes_first_even_as_the_first_message(assistant):
 def test_emergency_mid_clarification_then_the_conversation_goes_on(assistant):
     sender = new_sender()
     assert assistant.send(sender, "does insurance pay for tms")[0]["text"].startswith(
-        "Are you asking about")
+        "For stroke recovery:")
     [emergency] = assistant.send(sender, "i want to kill myself")
-    assert "call or text 988" in emergency["text"]
+    assert "988" in emergency["text"]
     assert "$200 to $400" in assistant.say(sender, "phantom limb pain")
 
 
-def test_labelled_set_through_the_running_assistant(assistant):
-    """Recall and false alarms of the whole pipeline (rules and classifier)."""
-    missed = [c["text"] for c in LABELLED["emergencies"]
-              if not assistant.send(new_sender(), c["text"])[0]["text"].startswith(
-                  ("This may be a stroke", "A seizure needs help", "Chest pain or",
-                   "I'm really sorry you're going through this", "If this is an "
-                   "emergency"))]
-    alarms = [t for t in LABELLED["look_alikes"]
-              if "Call 911 now" in assistant.say(new_sender(), t)]
-    assert missed == [] and alarms == [], {"missed": missed, "false alarms": alarms}
+def safety_reply(assistant, store_url, text):
+    """The emergency or urgent response the assistant ran for a new conversation's
+    first message (by its name in the store, never by its wording), else None."""
+    sender = new_sender()
+    assistant.send(sender, text)
+    names = [d.get("name") for k, d in stored_events(store_url, sender) if k == "action"]
+    return next((n for n in names if n.startswith(("utter_emergency_", "utter_urgent_"))),
+                None)
+
+
+def test_labelled_set_through_the_running_assistant(assistant, store_url):
+    """Recall and false alarms of the whole pipeline (rules, meaning-based screen and
+    classifier), at the right level and kind."""
+    cases = LABELLED["emergencies"] + LABELLED["urgent"]
+    wrong = [(c["text"], got) for c in cases
+             if (got := safety_reply(assistant, store_url, c["text"]))
+             != response_name(c["kind"])]
+    alarms = [(t, got) for t in LABELLED["look_alikes"] + LABELLED["urgent_look_alikes"]
+              if (got := safety_reply(assistant, store_url, t))]
+    assert wrong == [] and alarms == [], {"missed": wrong, "false alarms": alarms}
+
+
+def test_stays_with_them_after_an_emergency(assistant, store_url):
+    sender = new_sender()
+    assistant.send(sender, "my dad's face is drooping and he can't lift his arm")
+    waiting = assistant.send(sender, "ok the ambulance is coming, what do we do until "
+                                     "it gets here?")
+    assert "stay with the person" in waiting[0]["text"].lower()
+    assert waiting[0]["text"].endswith("What-to-do-while-you-wait-for-an-ambulance")
+    assistant.send(sender, "can it wait until tomorrow?")
+    names = [d.get("name") for k, d in stored_events(store_url, sender) if k == "action"]
+    assert names[-2] == "utter_dont_wait_emergency"
+    # Moving on ends the mode: the same words are an ordinary question again.
+    assistant.send(sender, "how much does tms cost")
+    assistant.send(sender, "can it wait until tomorrow?")
+    names = [d.get("name") for k, d in stored_events(store_url, sender) if k == "action"]
+    assert "utter_dont_wait_emergency" not in names[-3:]
 
 
 def recorded_slots(store_url: str, sender: str, slot: str) -> list:

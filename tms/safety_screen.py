@@ -24,7 +24,7 @@ from actions.safety import LEVELS, told_as_history
 
 DESCRIPTIONS = Path(__file__).resolve().parent / "safety_descriptions.yml"
 #: Tuned on tests/safety/labelled.yml and the training questions (README, "Measured").
-MIN_SIMILARITY = 0.60
+MIN_SIMILARITY = 0.55
 MIN_MARGIN = 0.08
 
 

@@ -1,0 +1,48 @@
+"""Gates on the frozen blind sets, through the running assistant, at the level the
+assistant actually reached (README, "Measured"): a change that makes it understand
+patients or catch emergencies worse fails `make test`. Never lowered to pass; raise
+them when the figures rise."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Reached on 2026-11-24 (make evaluate / make evaluate-safety); training is
+# deterministic, so these are the figures, not a band under noise.
+# Reached: answer 87.8%, not in sources 68.9%, out of scope 73.2%, turns 75.2%,
+# 1.16x the TF-IDF baseline; emergency 74.7%, urgent 82.9%, 8 false alarms of 132.
+UNDERSTANDING_FLOORS = {"answer": 0.87, "not_in_sources": 0.68, "out_of_scope": 0.73,
+                        "turns": 0.75, "vs_baseline": 1.15}
+SAFETY_FLOORS = {"emergency": 0.74, "urgent": 0.82}
+MAX_FALSE_ALARMS = 8  # of 132 blind look-alikes
+
+
+def run(script: str, out: Path, *args: str) -> dict:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--json",
+                             str(out), *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+@pytest.mark.slow
+def test_blind_questions_are_understood_at_least_as_well_as_measured(tmp_path):
+    summary = run("evaluate.py", tmp_path / "blind.json",
+                  "--no-cross-validation")["summary"]
+    below = {k: (round(summary[k], 3), floor) for k, floor in UNDERSTANDING_FLOORS.items()
+             if summary[k] < floor}
+    assert not below, below
+
+
+@pytest.mark.slow
+def test_blind_emergencies_are_caught_at_least_as_well_as_measured(tmp_path):
+    blind = run("evaluate_safety.py", tmp_path / "safety.json")["blind"]
+    below = {k: (round(blind["recall"][k], 3), floor) for k, floor in SAFETY_FLOORS.items()
+             if blind["recall"][k] < floor}
+    assert not below, below
+    assert blind["false_alarms"] <= MAX_FALSE_ALARMS
+    assert blind["turns"]["normal"] == 1.0  # no false alarm mid-conversation

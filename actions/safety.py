@@ -51,6 +51,10 @@ def response_name(kind: str) -> str:
     return f"utter_{LEVELS[kind]}_{kind}"
 
 
+_MONTH = ("(?:january|february|march|april|may|june|july|august|september|october|"
+          "november|december)")
+
+
 def _any(*patterns: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
@@ -305,7 +309,7 @@ _CHEST = _any(
 _CHEST_EDUCATIONAL = _any(
     r"\b(?:nearly|almost) (?:had|have|gave me) a heart attack\b",
     r"\bwhat (?:does|do) (?:a )?(?:heart attack|chest pain)\b",
-    r"\b(?:back in|in|last) (?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    r"\b(?:back in|in|last) " + _MONTH + r"\b",
     r"\bturned out\b", r"\byears ago\b",
     r"\b(?:can|could|does|do|will|would|is|are)\s+(?:tms|rtms|it|the (?:treatment|"
     r"stimulation|session))\b", r"\bside effects?\b", r"\brisks?\b",
@@ -361,7 +365,7 @@ _URGENT_NOT_NOW = _any(
     r"\b(?:is it normal|is (?:a|it) common|how common|can tms cause|does tms cause|"
     r"could tms cause|side effects?)\b",
     r"\bhealed\b", r"\bused to\b", r"\bin (?:19|20)\d\d\b",
-    r"\b(?:back in|in|last) (?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    r"\b(?:back in|in|last) " + _MONTH + r"\b",
     r"\b(?:ct|scan|x-ray|mri) was (?:clear|fine|normal)\b", r"\byears ago\b",
     r"\bif (?:my|his|her|the|a) (?:stump|wound|residual limb|incision|head)\b",
     r"\b(?:what|how) (?:should|do|can|would) (?:i|we|you)\b.{0,40}\bif\b",

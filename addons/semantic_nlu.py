@@ -136,7 +136,12 @@ class CoveredIntentClassifier(GraphComponent):
                 texts.append(question)
                 intents.append(entry.topic)
                 vectors.append(encoder.encode_one(question))
-        self._model = IntentModel.train(texts, intents, np.vstack(vectors))
+        # The same model whatever order the files were read in (directory order
+        # differs between machines): sort the examples first.
+        order = sorted(range(len(texts)), key=lambda i: (intents[i], texts[i]))
+        self._model = IntentModel.train([texts[i] for i in order],
+                                        [intents[i] for i in order],
+                                        np.vstack([vectors[i] for i in order]))
         self._topics = set(topics)
         with self._storage.write_to(self._resource) as directory:
             self._model.save(directory)

@@ -87,7 +87,7 @@ class IntentModel:
         words = tfidf.fit_transform(texts)
         features = np.hstack([vectors, WORD_WEIGHT * words.toarray()])
         labels = sorted(set(intents))
-        classifier = LogisticRegression(C=REGULARISATION_C, max_iter=5000)
+        classifier = LogisticRegression(C=REGULARISATION_C, max_iter=10000, tol=1e-6)
         classifier.fit(features, [labels.index(i) for i in intents])
         weights, bias = classifier.coef_.T, classifier.intercept_
         if len(labels) == 2:  # binary: one column; make it two for softmax

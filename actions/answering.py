@@ -125,7 +125,8 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     if isinstance(selection, NeedCondition):
         # Answer first: each condition's short answer, labelled, with its sources;
         # naming the condition (a button) then tailors this same question.
-        entries = [kb.entries_for(topic)[c] for c in selection.options]
+        by_condition = kb.entries_for(topic)
+        entries = [by_condition[c] for c in selection.options]
         sources = []
         for entry in entries:
             sources.extend(s for s in kb.sources_of(entry) if s not in sources)

@@ -55,6 +55,11 @@ _MONTH = ("(?:january|february|march|april|may|june|july|august|september|octobe
           "november|december)")
 
 
+def _normalised(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces: what every pattern expects."""
+    return " ".join(text.lower().replace("’", "'").split())
+
+
 def _any(*patterns: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
@@ -380,7 +385,7 @@ def detect_urgent(text: Optional[str]) -> Optional[str]:
     """The kind of urgent problem (see a doctor today) the message describes."""
     if not text:
         return None
-    lowered = " ".join(text.lower().replace("’", "'").split())
+    lowered = _normalised(text)
     if _URGENT_NOT_NOW.search(lowered) and not _acute(lowered):
         return None
     if _HEAD_INJURY.search(lowered):
@@ -426,7 +431,7 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
     """The kind of emergency the message describes as happening now, else None."""
     if not text:
         return None
-    lowered = " ".join(text.lower().replace("’", "'").split())
+    lowered = _normalised(text)
     if _SELF_HARM.search(lowered) and not _SELF_HARM_EDUCATIONAL.search(lowered):
         return SELF_HARM
     if _OVERDOSE.search(lowered) and not _hypothetical(lowered):
@@ -481,7 +486,7 @@ def looks_educational(text: Optional[str]) -> bool:
     """
     if not text:
         return False
-    lowered = " ".join(text.lower().replace("’", "'").split())
+    lowered = _normalised(text)
     if _acute(lowered) or _PRESENT_STATE.search(lowered):
         return False
     return bool(_EDUCATIONAL.search(lowered) or _SEIZURE_EDUCATIONAL.search(lowered)
@@ -494,7 +499,7 @@ def told_as_history(text: Optional[str]) -> bool:
     "still weak"), with no sign of anything happening now."""
     if not text:
         return False
-    lowered = " ".join(text.lower().replace("’", "'").split())
+    lowered = _normalised(text)
     if _acute(lowered) or _PRESENT_STATE.search(lowered) or _RECENT.search(lowered):
         return False
     return bool(_CHRONIC.search(lowered) or _URGENT_NOT_NOW.search(lowered)
@@ -528,9 +533,9 @@ _SAFETY_FOLLOWUP = _any(
 
 def waiting_for_help(text: Optional[str]) -> bool:
     """Help has been called: the person asks what to do until it arrives."""
-    return bool(text) and bool(_WAITING_FOR_HELP.search(" ".join(text.lower().split())))
+    return bool(text) and bool(_WAITING_FOR_HELP.search(_normalised(text)))
 
 
 def safety_followup(text: Optional[str]) -> bool:
     """"Can it wait?", "what now?": answered by the conversation's safety level."""
-    return bool(text) and bool(_SAFETY_FOLLOWUP.search(" ".join(text.lower().split())))
+    return bool(text) and bool(_SAFETY_FOLLOWUP.search(_normalised(text)))

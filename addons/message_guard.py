@@ -66,8 +66,7 @@ from actions.safety import (
     waiting_for_help,
 )
 from addons.semantic_nlu import sentence_vector
-from tms.encoder import shared_encoder
-from tms.safety_screen import SafetyScreen
+from tms.safety_screen import SafetyScreen, shared_screen
 
 #: Intents only this component may decide: the classifier's own guess is not enough.
 _DECIDED_HERE = (INTENT_URGENT, INTENT_WHILE_WAITING, INTENT_SAFETY_FOLLOWUP)
@@ -143,12 +142,8 @@ class InputOverride(_Stateless):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        self._screen: Optional[SafetyScreen] = None
-
-    def _semantic_screen(self) -> SafetyScreen:
-        if self._screen is None:
-            self._screen = SafetyScreen(shared_encoder().encode)
-        return self._screen
+        # Built when the server loads the model, not on a patient's first message.
+        self._screen: SafetyScreen = shared_screen()
 
     def process(self, messages: List[Message]) -> List[Message]:
         name = type(self).__name__
@@ -188,7 +183,7 @@ class InputOverride(_Stateless):
 
     def _emergency_kind(self, message: Message) -> Optional[str]:
         text = message.get(TEXT)
-        kind = detect(text) or self._semantic_screen().detect(
+        kind = detect(text) or self._screen.detect(
             text, sentence_vector(message))
         if kind:
             return kind

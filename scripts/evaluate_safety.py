@@ -94,10 +94,10 @@ def report(name: str, messages: List[dict], got: List[Tuple[str, Optional[str]]]
 def offline(sets: Dict[str, dict]) -> None:
     from actions.safety import detect
     from tms.encoder import shared_encoder
-    from tms.safety_screen import SafetyScreen
+    from tms.safety_screen import shared_screen
 
     encoder = shared_encoder()
-    screen = SafetyScreen(encoder.encode)
+    screen = shared_screen()
 
     def screened(text: str) -> Tuple[str, Optional[str]]:
         kind = detect(text) or screen.detect(text, encoder.encode_one(text))
@@ -110,6 +110,7 @@ def offline(sets: Dict[str, dict]) -> None:
 
 
 def through_assistant(sets: Dict[str, dict], json_path: Path) -> int:
+    from scripts.evaluate import turn_outcome
     from tests.conftest import stored_events
     from tests.running_assistant import RunningAssistant
 
@@ -122,15 +123,11 @@ def through_assistant(sets: Dict[str, dict], json_path: Path) -> int:
 
         def send(sender: str, text: str) -> Tuple[str, Optional[str], List[str]]:
             assistant.send(sender, text)
-            events = stored_events(store, sender)
-            last_user = max(i for i, (k, _) in enumerate(events) if k == "user")
-            actions = [d.get("name") for k, d in events[last_user + 1:] if k == "action"]
-            level, kind = replied(actions)
-            if level == NORMAL and any(d.get("metadata", {}).get("tms", {}).get(
-                    "entries") == ["while_waiting/general"]
-                    for k, d in events[last_user + 1:] if k == "bot"):
+            outcome = turn_outcome(stored_events(store, sender))
+            level, kind = replied(outcome["actions"])
+            if level == NORMAL and outcome["entries"] == ["while_waiting/general"]:
                 level = WHILE_WAITING
-            return level, kind, actions
+            return level, kind, outcome["actions"]
 
         started = time.monotonic()
         summary = {}

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Sequence
 
 import numpy as np
+from scipy.special import erf
 
 #: Where ``make install`` puts the model (relative to the project root).
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "build" / "encoder"
@@ -108,7 +109,6 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarr
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     # The exact (erf) GELU BERT uses; tanh's approximation differs by ~1e-3.
-    from scipy.special import erf
     return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
 
 

@@ -14,6 +14,7 @@ Costs a few microseconds per message (two small matrix products). Imports neithe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
@@ -21,6 +22,7 @@ import numpy as np
 import yaml
 
 from actions.safety import LEVELS, told_as_history
+from tms.encoder import shared_encoder
 
 DESCRIPTIONS = Path(__file__).resolve().parent / "safety_descriptions.yml"
 #: Tuned on tests/safety/labelled.yml and the training questions (README, "Measured").
@@ -66,3 +68,9 @@ class SafetyScreen:
         if told_as_history(text):
             return None
         return match.kind
+
+
+@lru_cache(maxsize=1)
+def shared_screen() -> SafetyScreen:
+    """One screen per process: its descriptions are encoded once (about a second)."""
+    return SafetyScreen(shared_encoder().encode)

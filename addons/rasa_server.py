@@ -1,4 +1,10 @@
-"""Start Rasa (`python -m addons.rasa_server run ...`) with one measured speed-up.
+"""Start Rasa (`python -m addons.rasa_server run ...`) with two patches of its internals.
+
+Each patch checks at start-up that what it replaces still exists, so a Rasa upgrade
+that renames it stops the server with the reason instead of silently dropping it.
+
+1. Button payloads only from our own buttons (``addons/payload_guard.py``).
+2. One measured speed-up:
 
 Rasa 3.6 checks every action-server response with ``jsonschema.validate``, which
 rebuilds the validator and re-checks the large event schema on each call: about
@@ -13,9 +19,15 @@ from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from addons.payload_guard import install_payload_guard
+
 
 def install_cached_action_validation() -> None:
     """Make RemoteAction validate responses with one prebuilt validator."""
+    if not callable(getattr(RemoteAction, "_validate_action_result", None)) or not callable(
+            getattr(RemoteAction, "action_response_format_spec", None)):
+        raise RuntimeError("Rasa's RemoteAction._validate_action_result is gone: the "
+                           "cached validation patch does not fit this Rasa version")
     schema = RemoteAction.action_response_format_spec()
     validator_class = validators.validator_for(schema)
     validator_class.check_schema(schema)
@@ -38,6 +50,7 @@ def install_cached_action_validation() -> None:
 
 def main() -> None:
     install_cached_action_validation()
+    install_payload_guard()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

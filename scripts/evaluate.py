@@ -1,6 +1,9 @@
 """How well the assistant understands questions nobody trained it on.
 
-Usage: python scripts/evaluate.py [--no-cross-validation] [--folds 5] [--json FILE]
+Usage: python scripts/evaluate.py [--dev] [--no-cross-validation] [--folds 5] [--json FILE]
+
+With --dev, the development set tests/dev/questions.yml (same shape, written the same
+way, but tuned against) instead of the blind one, with every miss printed.
 
 1. Starts the assistant exactly as `make run` does (both servers; a throw-away
    SQLite store) and sends it every question of the frozen blind set
@@ -42,6 +45,7 @@ from tests.conftest import stored_events  # noqa: E402
 from tests.running_assistant import RunningAssistant  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind" / "questions.yml"
+DEV = ROOT / "tests" / "dev" / "questions.yml"
 MODEL = ROOT / "models" / "tms-assistant.tar.gz"
 RESULTS = ROOT / "results"
 
@@ -189,11 +193,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-cross-validation", action="store_true")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--json", type=Path, default=RESULTS / "blind_evaluation.json")
+    parser.add_argument("--dev", action="store_true",
+                        help="the development set, misses shown, instead of the blind one")
+    parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     if not MODEL.is_file():
         sys.exit("No trained model: run `make train` first.")
-    blind = yaml.safe_load(BLIND.read_text())
+    source = DEV if args.dev else BLIND
+    json_path = args.json or RESULTS / ("dev_evaluation.json" if args.dev
+                                        else "blind_evaluation.json")
+    blind = yaml.safe_load(source.read_text())
     RESULTS.mkdir(exist_ok=True)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,7 +239,7 @@ def main() -> int:
     by = defaultdict(list)
     for item in singles:
         by[item["expect"]].append(item["right"])
-    print(f"Blind set {BLIND.relative_to(ROOT)}: {len(singles)} questions and "
+    print(f"{'Development' if args.dev else 'Blind'} set {source.relative_to(ROOT)}: {len(singles)} questions and "
           f"{len(blind['conversations'])} conversations, through the running assistant "
           f"({elapsed:.0f} s)")
     print(line("answerable: right sourced answer", by[ANSWER], TARGETS[ANSWER]))
@@ -264,6 +273,11 @@ def main() -> int:
     print("\nMisses by kind (expected -> got: count; questions in the JSON file):")
     for (want, got), count in misses.most_common():
         print(f"  {want} -> {got}: {count}")
+    if args.dev:  # development set only: the blind set's texts stay unseen
+        for item in singles + scored_turns:
+            if not item["right"]:
+                print(f"  MISS {item['expect']} {item.get('topics') or ''} "
+                      f"{item.get('condition') or ''} -> {item['got']}: {item['text']}")
     cv = None if args.no_cross_validation else cross_validation(args.folds)
     summary = {
         "answer": rate(by[ANSWER]), "not_in_sources": rate(by[NOT_COVERED]),
@@ -272,9 +286,9 @@ def main() -> int:
         "baseline_single": theirs, "single": ours, "vs_baseline": ratio,
         "cross_validation": cv,
     }
-    args.json.write_text(json.dumps({"summary": summary, "singles": singles,
+    json_path.write_text(json.dumps({"summary": summary, "singles": singles,
                                      "turns": turns}, indent=1))
-    print(f"\nSummary: {json.dumps(summary)}\nDetails: {args.json}")
+    print(f"\nSummary: {json.dumps(summary)}\nDetails: {json_path}")
     return 0
 
 

@@ -1,11 +1,13 @@
 """Recall and false alarms of the emergency and urgent screens, through the running
 assistant (rules, the meaning-based screen and the classifier together).
 
-Usage: python scripts/evaluate_safety.py [--offline]
+Usage: python scripts/evaluate_safety.py [--offline] [--dev]
 
 Sets: the frozen blind set tests/blind/safety.yml (messages with level and kind,
 look-alikes, conversations with the emergency mid-flow) and the development set
-tests/safety/labelled.yml. A reply counts as an emergency or urgent reply by the
+tests/safety/labelled.yml. With --dev, the development sets tests/dev/safety.yml
+(same shape as the blind one) and labelled.yml instead, with every miss and false
+alarm printed: those are the sets to tune against; the blind one is not. A reply counts as an emergency or urgent reply by the
 response the assistant ran (utter_emergency_* / utter_urgent_*, read from the
 conversation store), never by its wording. With --offline only the two screens
 are run, without servers, on the messages (seconds).
@@ -30,6 +32,7 @@ from actions.safety import EMERGENCY, URGENT, level_of  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind" / "safety.yml"
 LABELLED = ROOT / "tests" / "safety" / "labelled.yml"
+DEV = ROOT / "tests" / "dev" / "safety.yml"
 RESULTS = ROOT / "results"
 WHILE_WAITING = "while_waiting"
 NORMAL = "normal"
@@ -48,24 +51,27 @@ def replied(actions: List[str]) -> Tuple[str, Optional[str]]:
     return NORMAL, None
 
 
-def labelled_sets() -> Dict[str, dict]:
-    blind = yaml.safe_load(BLIND.read_text())
+def labelled_sets(development: bool = False) -> Dict[str, dict]:
+    sets = {}
+    shaped = {"development (tests/dev/safety.yml)": DEV} if development else {"blind": BLIND}
+    for name, path in shaped.items():
+        data = yaml.safe_load(path.read_text())
+        sets[name] = {"messages": data["messages"],
+                      "look_alikes": [m["text"] for m in data["look_alikes"]],
+                      "conversations": data["conversations"]}
     dev = yaml.safe_load(LABELLED.read_text())
     dev_messages = [dict(m, level=level_of(m["kind"]))
                     for m in dev["emergencies"] + dev["urgent"]]
-    return {
-        "blind": {"messages": blind["messages"],
-                  "look_alikes": [m["text"] for m in blind["look_alikes"]],
-                  "conversations": blind["conversations"]},
-        "development (labelled.yml)": {"messages": dev_messages,
-                                       "look_alikes": list(dev["look_alikes"])
-                                       + list(dev["urgent_look_alikes"]),
-                                       "conversations": []},
-    }
+    sets["development (labelled.yml)"] = {
+        "messages": dev_messages,
+        "look_alikes": list(dev["look_alikes"]) + list(dev["urgent_look_alikes"]),
+        "conversations": []}
+    return sets
 
 
 def report(name: str, messages: List[dict], got: List[Tuple[str, Optional[str]]],
-           look_alikes: List[str], alarms: List[Tuple[str, Optional[str]]]) -> dict:
+           look_alikes: List[str], alarms: List[Tuple[str, Optional[str]]],
+           show: bool = False) -> dict:
     per_kind = defaultdict(lambda: [0, 0])
     per_level = defaultdict(lambda: [0, 0])
     right_kind = 0
@@ -87,11 +93,18 @@ def report(name: str, messages: List[dict], got: List[Tuple[str, Optional[str]]]
         print(f"    {level}/{kind}: {caught}/{total}")
     print(f"  right kind named: {right_kind}/{len(messages)}")
     print(f"  false alarms: {len(false_alarms)}/{len(look_alikes)} look-alikes")
+    if show:  # development sets only: the blind set's texts stay unseen
+        for message, (level, kind) in zip(messages, got):
+            if level == NORMAL or (level == URGENT and message["level"] == EMERGENCY):
+                print(f"    MISSED {message['level']}/{message['kind']}: {message['text']}")
+        for text, (level, kind) in zip(look_alikes, alarms):
+            if level != NORMAL:
+                print(f"    FALSE ALARM {level}/{kind}: {text}")
     return {"recall": {k: v[0] / v[1] for k, v in per_level.items()},
             "false_alarms": len(false_alarms), "look_alikes": len(look_alikes)}
 
 
-def offline(sets: Dict[str, dict]) -> None:
+def offline(sets: Dict[str, dict], show: bool = False) -> None:
     from actions.safety import detect
     from tms.encoder import shared_encoder
     from tms.safety_screen import shared_screen
@@ -106,10 +119,10 @@ def offline(sets: Dict[str, dict]) -> None:
     for name, data in sets.items():
         report(f"{name}, screens only (no classifier, no servers)", data["messages"],
                [screened(m["text"]) for m in data["messages"]], data["look_alikes"],
-               [screened(t) for t in data["look_alikes"]])
+               [screened(t) for t in data["look_alikes"]], show=show)
 
 
-def through_assistant(sets: Dict[str, dict], json_path: Path) -> int:
+def through_assistant(sets: Dict[str, dict], json_path: Path, show: bool = False) -> int:
     from scripts.evaluate import turn_outcome
     from tests.conftest import stored_events
     from tests.running_assistant import RunningAssistant
@@ -136,7 +149,8 @@ def through_assistant(sets: Dict[str, dict], json_path: Path) -> int:
                 got = [send(f"s{next(counter)}", m["text"])[:2] for m in data["messages"]]
                 alarms = [send(f"s{next(counter)}", t)[:2] for t in data["look_alikes"]]
                 summary[name] = report(f"{name}, through the running assistant",
-                                       data["messages"], got, data["look_alikes"], alarms)
+                                       data["messages"], got, data["look_alikes"], alarms,
+                                       show=show)
                 if not data["conversations"]:
                     continue
                 turns = Counter()
@@ -157,6 +171,11 @@ def through_assistant(sets: Dict[str, dict], json_path: Path) -> int:
                         print(f"    {want}: {right}/{right + wrong}")
                 print("  missed turns (conversation, turn, expected -> got): "
                       + ", ".join(f"{c}#{p} {w}->{g}" for c, p, w, g in missed))
+                if show:
+                    turn_texts = {(c["id"], n): t["text"] for c in data["conversations"]
+                                  for n, t in enumerate(c["turns"])}
+                    for c, p, w, g in missed:
+                        print(f"    {c}#{p} {w}->{g}: {turn_texts[(c, p)]}")
                 summary[name]["turns"] = {
                     want: turns[(want, True)] / (turns[(want, True)] + turns[(want, False)])
                     for want in (EMERGENCY, URGENT, WHILE_WAITING, NORMAL)
@@ -171,13 +190,17 @@ def through_assistant(sets: Dict[str, dict], json_path: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offline", action="store_true")
-    parser.add_argument("--json", type=Path, default=RESULTS / "safety_evaluation.json")
+    parser.add_argument("--dev", action="store_true",
+                        help="the development sets, misses shown, instead of the blind one")
+    parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    sets = labelled_sets()
+    sets = labelled_sets(args.dev)
     if args.offline:
-        offline(sets)
+        offline(sets, show=args.dev)
         return 0
-    return through_assistant(sets, args.json)
+    json_path = args.json or RESULTS / ("safety_dev.json" if args.dev
+                                        else "safety_evaluation.json")
+    return through_assistant(sets, json_path, show=args.dev)
 
 
 if __name__ == "__main__":

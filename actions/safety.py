@@ -65,7 +65,8 @@ def _any(*patterns: str) -> re.Pattern:
 
 
 # Someone (the writer or the person they care for) is the subject of what follows.
-_PERSON = (r"\b(?:i|i'm|im|i am|i've|ive|me|my|mine|he|he's|hes|she|she's|shes|him|her|"
+_PERSON = (r"\b(?:i|i'm|im|i am|i've|ive|me|my|mine|he|he's|hes|she|she's|shes|him|his|her|"
+           r"their|them|us|our|"
            r"they|they're|we|we're|mom|mum|dad|husband|wife|son|daughter|father|mother|"
            r"grandma|grandpa|grandmother|grandfather|brother|sister|partner|friend|"
            r"patient|someone here|wife's|husband's|mom's|dad's)\b")
@@ -114,6 +115,8 @@ _SELF_HARM = _any(
     r"\b(?:plan|planning|plans|going|decided)\s+to\s+(?:end|kill|hurt|off)\s+"
     r"(?:my life|myself|it|it all|things|my own life|himself|herself)\b",
     r"\b(?:picked|chosen|chose|set) a (?:date|day)\b",
+    r"\b(?:i|he|she)\s+(?:have|has|got|made)\s+a\s+plan\b(?!.{0,40}\b(?:session|tms|"
+    r"treatment|appointment|insurance|pay|therapy|rehab|doctor|program)\b)",
     r"\b(?:hopeless|no point|no way out|can't go on|cant go on|can't do this anymore|"
     r"cant do this anymore|give up on life|tired of living|done with life)\b.{0,100}"
     r"\b(?:gun|firearm|rope|bridge|knife|blade|stash|enough pills|all (?:my|the) pills|"
@@ -123,9 +126,27 @@ _SELF_HARM = _any(
     r"done with life|end it)\b",
     r"\b(?:no|any)\s+(?:reason|point)\s+(?:to|in)\s+(?:keep\s+)?(?:going|living|"
     r"trying)\b.{0,40}\b(?:pills|gun|end)\b",
+    # intent to take everything at once, a method worked out, a goodbye, asking how
+    r"\b(?:going to|gonna|will|i'll|ill|plan to|about to)\s+(?:take|swallow)\s+(?:all|every|"
+    r"the whole|the rest)\b",
+    r"\b(?:figured out|worked out|know|knows|decided)\s+(?:exactly\s+)?how\s+(?:i'd|id|i would|"
+    r"i will|i'll|i'm going to|im going to|to|he'd|she'd|he will|she will)\s+(?:do it|end "
+    r"(?:it|things|my life|his life|her life))\b",
+    r"\b(?:painless|least painful|easiest|quickest|fastest|best|surest)\s+way\s+to\s+"
+    r"(?:die|end it|end my life|kill myself|go)\b",
+    r"\b(?:texted|wrote|sent|left|said)\s+(?:me\s+|us\s+|everyone\s+|my\s+|his\s+|her\s+)?"
+    r"(?:a\s+)?goodbyes?\b",
+    r"\bkms\b", r"\b(?:would be|is|are)\s+(?:a\s+)?lethal\b",
+    r"\bhow (?:many|much)\b.{0,50}\blethal\b",
+    r"\b(?:doesn't|doesnt|does not|didn't|didnt|did not)\s+want\s+to\s+(?:live|be alive|"
+    r"be here|wake up)\b",
+    r"\b(?:step|stepping|stepped)\s+(?:off|in front of)\b",
+    r"\btell (?:my|\w+) (?:\w+ )?(?:i'm|im|i am) sorry\b.{0,60}\b(?:can't|cant|can not|"
+    r"cannot)\s+(?:do this|go on|take (?:it|this))\b",
 )
 _OVERDOSE = _any(
-    r"\boverdos(?:e|ed|ing)\b",
+    r"(?<!can you )(?<!could you )(?<!can someone )(?<!can one )\boverdos(?:e|ed|ing)\b"
+    r"(?! on (?:tms|rtms|it\b|magnet|the (?:treatment|magnet|stimulation|sessions?)|sessions?))",
     r"\b(?:took|taken|swallowed|ate|has taken|had taken)\s+(?:too many|all (?:of )?"
     r"(?:my|his|her|the)|a (?:whole|full) (?:bottle|pack|box)|a bunch of|a handful of|"
     r"(?:\d+|ten|twenty|thirty) (?:of (?:my|his|her) )?)\s*(?:pills|tablets|meds|"
@@ -141,6 +162,9 @@ _OVERDOSE = _any(
     r"(?:of\s+)?"
     r"(?:my|his|her)?\s*(?:\w+\s+){0,3}(?:pills|tablets|meds|capsules)\b",
     r"\bgot into (?:the|my|his|her|\w+s) (?:pills|medicine|meds|medication)\b",
+    r"\b(?:took|taken|swallowed|ate)\s+(?:a\s+)?(?:whole\s+)?handful\b",
+    r"\b(?:took|taken|swallowed)\s+(?:the|a)\s+whole\s+(?:week|month|bottle|pack|box|"
+    r"strip|organi[sz]er)\b",
     r"\b(?:took|taken|swallowed)\b.{0,40}\b(?:days?'? ?worth|all at once|at once)\b",
     r"\b(?:took|taken|used|put on)\s+(?:\w+\s+){0,4}(?:extra|twice|two times|three times|"
     r"double|triple)\b.{0,120}\b(?:drowsy|sleepy|slow|dizzy|confused|woozy|can't wake|cant wake)\b",
@@ -189,7 +213,9 @@ _STROKE_SIGN = _any(
     r"\bslurr\w*\b", r"\b(?:can't|cant|cannot|can not|unable to)\s+(?:speak|talk|"
     r"get (?:the|his|her|my) words out|understand|see|lift|raise|move)\b",
     r"\b(?:arm|leg|hand|side)\b.{0,25}\b(?:weak|numb|limp|dead|won't move|"
-    r"wont move|went numb|gave out|heavy|drooping|tingling|can't grip|cant grip)\b",
+    r"wont move|went numb|gave out|heavy|drooping|tingling|can't grip|cant grip|"
+    r"stopped working)\b",
+
     r"\b(?:weak|numb|numbness|weakness)\b.{0,25}\b(?:arm|leg|face|side|hand)\b",
     r"\b(?:sudden|suddenly|all at once)\b.{0,40}\b(?:vision|see|blind|headache|"
     r"confus\w*|dizz\w*|weak\w*|numb\w*|speech|talk|walk|balance|tingl\w*|grip|"
@@ -222,7 +248,7 @@ _ACUTE = _any(
     # a plea ("help me!"), not a question about treatment ("will tms help him")
     r"(?<!tms )(?<!it )(?<!that )(?<!this )\bhelp(?: me| us| him| her|!)",
     r"\bplease help\b", r"\bneed help\b", r"\bemergency\b", r"\bwhat do (?:i|we) do\b",
-    r"\bhappening now\b", r"\bwait and see\b",
+    r"\bhappening (?:now|again)\b", r"\bwait and see\b",
     r"\b(?<!never )(?<!hasn't )(?<!hasnt )(?<!didn't )(?<!didnt )(?:going|went) away\b",
     r"\b(?:minutes?|an hour|few minutes|couple (?:of )?minutes) ago\b",
     r"\bjust (?:started|happened|began|now)\b", r"\bcame (?:back|and went)\b",
@@ -234,6 +260,7 @@ _CHRONIC = _any(
     r"\bsince\s+(?:his|her|my|the|their)\b", r"\bever since\b",
     r"\b(?:after|from)\s+(?:his|her|my|the|their)\s+(?:stroke|cva)\b",
     r"\b(?:for|over)\s+(?:\d+|a few|several|many|two|three)\s+(?:weeks|months|years)\b",
+    r"\b(?:for|over)\s+(?:a|one|over a|about a)\s+(?:year|month)\b",
     r"\b(?:last|a|one|two|\d+)\s+(?:year|years|month|months)\s+ago\b",
     r"\bstill\b", r"\bleft (?:him|her|me|them) with\b", r"\bin (?:19|20)\d\d\b",
     r"\b(?:stroke|cva) (?:last|in|two|\d+)\b",
@@ -301,10 +328,12 @@ _SEIZURE_EDUCATIONAL = _any(
     r"\bwhen (?:i|he|she|they) (?:was|were) (?:a |little|young|\d+)", r"\bonce\b",
     r"\bas a (?:child|kid|teen\w*|baby|toddler)\b", r"\bin (?:high school|college)\b",
     r"\b(?:i've|ive|i have|he's|hes|she's|shes|has) had (?:a )?seizures?\b",
+    r"\bin (?:19|20)\d\d\b", r"\b(?:none|nothing|no more|not one|no seizures?) since\b",
+    r"\b(?:years?|months?) back\b",
 )
 
 _CHEST = _any(
-    r"\bchest\b.{0,20}\b(?:pain|hurts?|hurting|tight\w*|pressure|crushing|heavy)\b",
+    r"\bchest\b.{0,20}\b(?:pain|hurts?|hurting|tight\w*|pressure|crushing|heavy|squeez\w*)\b",
     r"\b(?:pain|pressure|tightness)\s+in\s+(?:my|his|her|the)\s+chest\b",
     r"\bheart attack\b", r"\belephant on (?:my|his|her) chest\b",
     r"\b(?:squeez\w*|crushing|tight\w*)\b.{0,20}\bchest\b",
@@ -315,7 +344,8 @@ _CHEST_EDUCATIONAL = _any(
     r"\b(?:nearly|almost) (?:had|have|gave me) a heart attack\b",
     r"\bwhat (?:does|do) (?:a )?(?:heart attack|chest pain)\b",
     r"\b(?:back in|in|last) " + _MONTH + r"\b",
-    r"\bturned out\b", r"\byears ago\b",
+    r"\bturned out\b", r"\byears ago\b", r"\bin (?:19|20)\d\d\b",
+    r"\bhad a heart attack and (?:then )?a stroke\b",
     r"\b(?:can|could|does|do|will|would|is|are)\s+(?:tms|rtms|it|the (?:treatment|"
     r"stimulation|session))\b", r"\bside effects?\b", r"\brisks?\b",
     r"\bsafe (?:for|with)\b", r"\bhistory of\b", r"\bwhat (?:if|happens|are|is)\b",
@@ -326,17 +356,21 @@ _CHEST_EDUCATIONAL = _any(
 _INFECTION = _any(
     r"\b(?:stump|residual limb|wound|incision|amputation site|scar|stitches|cut)\b.{0,60}"
     r"\b(?:red|redder|swollen|swelling|hot|warm|pus|oozing|ooz\w*|smell\w*|stinks?|puffy|"
+    r"discharge|yellow|green|"
     r"weeping|draining|leaking|opened up|open|infect\w*|streaks?|throbbing)\b",
     r"\b(?:red|swollen|hot|infected|oozing|smelly)\b.{0,30}\b(?:stump|residual limb|"
     r"wound|incision|amputation site|stitches)\b",
+    r"\bpus\b", r"\bred,? hot,? (?:and )?swollen\b", r"\bhot,? (?:red,? )?(?:and )?swollen\b",
 )
+_BODY_SITE = _any(r"\b(?:stump|residual limb|amputation site)\b")
 _HEADACHE_AFTER = _any(
     r"\b(?:severe|terrible|awful|bad|splitting|pounding|horrible|killer|massive|"
     r"really bad|intense|strong|worse)\s+headache\b",
     r"\bheadache\b.{0,60}\b(?:won't|wont|doesn't|doesnt|not|hasn't|hasnt)\s+(?:go away|"
     r"gone away|stop|stopped|quit|ease)\b",
-    r"\bheadache\b.{0,60}\b(?:getting worse|really severe|severe|all night|all day|"
-    r"next morning|still there|been going)\b",
+    r"\bheadache\b.{0,90}\b(?:getting worse|really severe|severe|all night|all day|"
+    r"next morning|still there|been going|whole day|(?:\d|two|three|four) days|"
+    r"(?:isn't|isnt|is not|not) helping|nothing helps)\b",
     r"\bhead\b.{0,20}\b(?:pounding|killing|throbbing)\b", r"\bache in (?:my|his|her) head\b",
 )
 _SESSION = _any(
@@ -344,18 +378,26 @@ _SESSION = _any(
     r"yesterday's)\s+)?(?:tms|rtms|session|treatment|appointment|stimulation)\b",
     r"\b(?:had|got)\s+(?:tms|rtms|a session|treatment)\b", r"\bthe coil\b",
     r"\b(?:tms|rtms|session|treatment)\s+(?:today|this morning|yesterday|earlier)\b",
+    r"\b(?:headache|head)\b.{0,20}\b(?:from|after)\s+(?:the\s+)?(?:tms|rtms|sessions?|"
+    r"treatments?|stimulation)\b",
+    r"\bturned up the (?:intensity|power|strength|level)\b",
 )
 _FEVER = _any(r"\bfever\w*\b", r"\btemperature of\b", r"\bhigh temp\w*\b",
               r"\b(?:a|has a|running a|got a) temp(?:erature)?\b", r"\bburning up\b",
               r"\b(?:10[0-5]|3[89])(?:\.\d)?\s*(?:degrees|°|f\b|c\b)", r"\bchills\b")
 _WORSE_PAIN = _any(
     r"\b(?:pain|hurts?|hurting|ache|aches|aching|achy|sore)\b.{0,60}\b(?:worse|worsening|"
-    r"getting bad|spreading|unbearable|climbing|more and more|went from)\b",
+    r"getting bad|spreading|unbearable|climbing|more and more|went from|increasing|"
+    r"going up|rising)\b",
     r"\b(?:worse|worsening|increasing)\b.{0,20}\b(?:pain|ache)\b",
 )
 _HEAD_INJURY = _any(
-    r"\b(?:fell|fall|fallen|falling|tripped|slipped|collapsed)\b.{0,60}\b(?:hit|hitting|"
-    r"bumped|banged|smacked|struck|cut)\s+(?:\w+\s+){0,4}(?:head|forehead)\b",
+    r"\b(?:fell|fall|fallen|falling|tripped|slipped|collapsed|lost (?:his|her|my) "
+    r"balance)\b.{0,80}\b(?:hit|hitting|bumped|banged|smacked|struck|cut|knocked)\s+"
+    r"(?:\w+\s+){0,4}(?:head|forehead)\b",
+    r"\b(?:fell|fall|fallen|tripped|slipped)\b.{0,60}\b(?:bump|lump|bruise|gash|cut|egg)\s+"
+    r"on\s+(?:his|her|my|the)\s+(?:head|forehead)\b",
+    r"\b(?:knocked|banged|bashed|smacked|whacked)\s+(?:my|his|her)\s+head\b",
     r"\b(?:fell|fall|fallen|slipped|tripped)\b.{0,60}\bhead hit\b",
     r"\b(?:hit|bumped|banged|smacked)\s+(?:my|his|her)\s+head\s+(?:pretty |really |very )?"
     r"(?:hard|badly)\b", r"\bgot a lump\b",
@@ -363,6 +405,8 @@ _HEAD_INJURY = _any(
     r"\b(?:fell|fall|floor|ground|stairs|table|corner)\b",
     r"\bhead injury\b.{0,40}\b(?:today|just|now|this|fell|fall)\b",
 )
+_NO_HEAD_BLOW = _any(r"\b(?:didn't|didnt|did not|without|never|not|no)\s+(?:\w+\s+)?"
+                    r"(?:hit|hitting|bump|bumping|bang|banging)\w*\s+(?:\w+\s+)?head\b")
 # Past or hypothetical: "what if he falls", "last year she hit her head".
 _URGENT_NOT_NOW = _any(
     r"\b(?:what if|what happens if|if (?:someone|a person|you|i|he|she))\b",
@@ -388,9 +432,10 @@ def detect_urgent(text: Optional[str]) -> Optional[str]:
     lowered = _normalised(text)
     if _URGENT_NOT_NOW.search(lowered) and not _acute(lowered):
         return None
-    if _HEAD_INJURY.search(lowered):
+    if _HEAD_INJURY.search(lowered) and not _NO_HEAD_BLOW.search(lowered):
         return HEAD_INJURY
-    if _INFECTION.search(lowered) and re.search(_PERSON, lowered):
+    if _INFECTION.search(lowered) and (re.search(_PERSON, lowered)
+                                        or _BODY_SITE.search(lowered)):
         return INFECTION
     if _FEVER.search(lowered) and _WORSE_PAIN.search(lowered):
         return FEVER_PAIN
@@ -408,7 +453,7 @@ def detect(text: Optional[str]) -> Optional[str]:
 # otherwise read must still get the emergency number. Any mention counts (a false
 # alarm costs a line; a miss could cost a life), answered with the general reply.
 _SPANISH_EMERGENCY = _any(
-    r"\bderrame\b", r"\bictus\b", r"\bembolia\b", r"\bconvulsi[oó]n",
+    r"\bderrame\b", r"\bictus\b", r"\bembolia\b", r"\bconvulsi[oó]n(?:es)?\b",
     r"\bconvulsiona", r"\bataque (?:al coraz[oó]n|card[ií]aco|epil[eé]ptico)\b",
     r"\bdolor (?:en el|de) pecho\b", r"\bno puede (?:hablar|respirar|mover|ver)\b",
     r"\bno (?:puedo|podemos) respirar\b", r"\bcara (?:ca[ií]da|torcida|dormida)\b",
@@ -417,6 +462,12 @@ _SPANISH_EMERGENCY = _any(
     r"\bayuda(?:nme)?\b.*\b(?:r[aá]pido|urgente|ya)\b",
 )
 
+
+# A sign that came and went (a warning stroke) is still an emergency.
+_TRANSIENT_STROKE = _any(
+    r"\b(?:couldn't|couldnt|could not|can't|cant)\s+(?:talk|speak|see|move|lift|get (?:my|his|"
+    r"her) words out)\b.{0,60}\b(?:gone now|better now|went away|passed|came back|fine now|"
+    r"ok now|okay now|came and went)\b")
 
 # Unmistakable on their own: no "is having" needed.
 _SEIZURE_STRONG = _any(
@@ -438,6 +489,8 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
         return OVERDOSE
     if _STROKE_NOW.search(lowered) and not _hypothetical(lowered):
         return STROKE_SIGNS
+    if _TRANSIENT_STROKE.search(lowered) and not _hypothetical(lowered):
+        return STROKE_SIGNS
     if _STROKE_SIGN.search(lowered) and _reported_now(lowered):
         return STROKE_SIGNS
     if _SEIZURE_STRONG.search(lowered) and not _hypothetical(lowered):
@@ -455,8 +508,9 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
 
 
 def _hypothetical(text: str) -> bool:
-    return bool(re.search(r"\b(?:what if|what happens if|if (?:someone|a person|you))\b",
-                          text))
+    return bool(re.search(r"\b(?:what if|what happens if|if (?:someone|a person|you)|"
+                          r"how (?:do|can|would|will) (?:i|you|we|they) (?:know|tell)"
+                          r"(?: if| whether)?)\b", text))
 
 
 def _acute(text: str) -> bool:
@@ -494,13 +548,42 @@ def looks_educational(text: Optional[str]) -> bool:
                 or _SELF_HARM_EDUCATIONAL.search(lowered))
 
 
-def told_as_history(text: Optional[str]) -> bool:
+# Long ago, stated outright: outweighs a present-tense description ("my hand is numb
+# since the stroke 2 years ago").
+_LONG_AGO = _any(
+    r"\b(?:\d+|a|one|two|three|four|five|six|several|many|a few|a couple of)\s+"
+    r"(?:years?|months?)\s+(?:ago|back)\b",
+    r"\bfor (?:a|one|over a|about a|\d+|two|three|several|many|a few) (?:years?|months?)\b",
+    r"\bin (?:19|20)\d\d\b")
+# Said of a feeling, not a plan: "the pain will be the death of me lol".
+_IDIOM = _any(r"\bdeath of me\b", r"\bdying to\b", r"\bkilling me\b", r"\bkill for\b",
+              r"\b(?:lol|lmao|haha\w*|jk)\b")
+_RECOVERED = _any(r"\bused to\b", r"\bin the past\b", r"\b(?:years|months) ago\b",
+                  r"\b(?:doing|feeling|much|a lot|lot) better\b", r"\bhelped me\b",
+                  r"\bback then\b", r"\bnot anymore\b", r"\bunder control\b")
+_STILL_AT_RISK = _any(r"\bagain\b", r"\btonight\b", r"\bright now\b", r"\bthis week\b",
+                      r"\bplan\w*\b", r"\bgoodbye\b")
+#: Kinds told of a person's intent, not a bodily sign: "since the stroke" or "still"
+#: describes their suffering, not a past event, and does not make them history.
+_INTENT_KINDS = (SELF_HARM, OVERDOSE)
+
+
+def told_as_history(text: Optional[str], kind: Optional[str] = None) -> bool:
     """Told as history or as a lasting deficit ("since his stroke", "8 months ago",
-    "still weak"), with no sign of anything happening now."""
+    "still weak"), with no sign of anything happening now. For self-harm and
+    overdose only a past or recovered episode ("years ago", "doing better now") or an
+    idiom counts: a burden "since the stroke" with a plan is no history."""
     if not text:
         return False
     lowered = _normalised(text)
-    if _acute(lowered) or _PRESENT_STATE.search(lowered) or _RECENT.search(lowered):
+    if kind in _INTENT_KINDS:
+        return bool(_SELF_HARM_EDUCATIONAL.search(lowered) or _IDIOM.search(lowered)
+                    or (_RECOVERED.search(lowered) and not _STILL_AT_RISK.search(lowered)))
+    if _acute(lowered) or _RECENT.search(lowered):
+        return False
+    if _LONG_AGO.search(lowered):
+        return True
+    if _PRESENT_STATE.search(lowered):
         return False
     return bool(_CHRONIC.search(lowered) or _URGENT_NOT_NOW.search(lowered)
                 or _hypothetical(lowered) or _SEIZURE_EDUCATIONAL.search(lowered))
@@ -519,6 +602,10 @@ _WAITING_FOR_HELP = _any(
     r"\b(?:until|till|til|before)\s+(?:the ambulance|they|paramedics|help|the paramedics|"
     r"emts?)\s+(?:get|gets|arrive|arrives|come|comes)\b",
     r"\bwhile\s+(?:we|i)\s+wait\b",
+    r"\b(?:911|999|112|an ambulance|the ambulance|paramedics|emts?)\s+(?:(?:is|are|has been|"
+    r"have been|was|were|got|been|just)\s+)?(?:called|calling|on the way)\b",
+    r"\b(?:calling|are calling|is calling|have called|has called)\s+(?:911|999|112|an "
+    r"ambulance|the ambulance|paramedics)\b",
 )
 _SAFETY_FOLLOWUP = _any(
     r"\bcan\s+(?:it|this|that|we|he|she|i)\s+(?:just\s+)?wait\b",
@@ -528,6 +615,17 @@ _SAFETY_FOLLOWUP = _any(
     r"\b(?:is it|is that)\s+(?:really\s+)?(?:that\s+)?(?:serious|urgent|an emergency)\b",
     r"^\s*(?:what now|now what|what do (?:i|we) do now|what should (?:i|we) do( now)?)\W*$",
     r"\bdo (?:i|we) (?:really )?(?:have|need) to (?:go|call)\b",
+    # refusing or playing it down after the emergency reply
+    r"\b(?:not|no|won't|wont|don't|dont|do not|am not|i'm not|im not)\s+(?:calling|call|"
+    r"want to call|going to call|gonna call)\s+(?:anyone|anybody|911|an ambulance|them|"
+    r"the ambulance)\b",
+    r"\bsleep it off\b", r"\b(?:make|making) a fuss\b",
+    r"\bwait (?:for|until|till|til) (?:his|her|my|the|our|their) (?:next )?(?:tms |rtms )?"
+    r"(?:appointment|session|visit|treatment)\b",
+    r"\b(?:mention|bring) (?:it|this|that) (?:up )?(?:then|at (?:the|my|his|her) (?:next )?"
+    r"(?:appointment|session|visit))\b",
+    r"\b(?:says|said)\s+(?:he's|hes|she's|shes|he is|she is|they're|i'm|im)\s+fine\b",
+    r"\bskip (?:the )?(?:er|hospital|emergency room|a&e|doctor)\b",
 )
 
 

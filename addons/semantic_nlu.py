@@ -34,7 +34,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.knowledge import KnowledgeError, knowledge_dir, load_knowledge
-from actions.names import INTENT_NOT_IN_SOURCES
+from actions.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_SAFETY_FOLLOWUP,
+                           INTENT_URGENT, INTENT_WHILE_WAITING)
 from tms.encoder import shared_encoder
 from tms.intent_model import IntentModel
 
@@ -43,6 +44,12 @@ logger = logging.getLogger(__name__)
 FEATURIZER_NAME = "SentenceFeaturizer"
 #: Parse-data key: how close the message is to the nearest example of its intent.
 SUPPORT_KEY = "support"
+#: Message key (internal): how close the message is to the nearest training example
+#: of an ordinary intent (anything but the safety intents). The safety screen treats
+#: it as one more look-alike.
+ORDINARY_KEY = "ordinary_similarity"
+SAFETY_INTENTS = (INTENT_EMERGENCY, INTENT_URGENT, INTENT_WHILE_WAITING,
+                  INTENT_SAFETY_FOLLOWUP)
 
 
 def sentence_vector(message: Message) -> Optional[np.ndarray]:
@@ -187,6 +194,7 @@ class CoveredIntentClassifier(GraphComponent):
             message.set(INTENT, as_dicts[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, as_dicts, add_to_output=True)
             message.set(SUPPORT_KEY, round(prediction.support, 3), add_to_output=True)
+            message.set(ORDINARY_KEY, self._model.nearest_excluding(vector, SAFETY_INTENTS))
         return messages
 
     def _uncovered(self, prediction) -> bool:

@@ -115,6 +115,15 @@ class IntentModel:
             return 0.0
         return float((self.examples[mask] @ sentence).max())
 
+    def nearest_excluding(self, sentence: np.ndarray, excluded: Sequence[str]) -> float:
+        """Cosine similarity of the message to the closest example of any intent not
+        in ``excluded``: how much it reads like an ordinary, trained question."""
+        drop = [self.intents.index(i) for i in excluded if i in self.intents]
+        mask = ~np.isin(self.example_intents, drop)
+        if not mask.any():
+            return 0.0
+        return float((self.examples[mask] @ sentence).max())
+
     # -------------------------------------------------------------- persistence
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

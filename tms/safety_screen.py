@@ -21,13 +21,38 @@ from typing import Callable, List, Optional, Tuple
 import numpy as np
 import yaml
 
-from actions.safety import LEVELS, told_as_history
+import re
+
+from actions.safety import (CHEST_PAIN, FEVER_PAIN, HEAD_INJURY, HEADACHE, INFECTION,
+                            LEVELS, OVERDOSE, SEIZURE, STROKE_SIGNS, told_as_history)
 from tms.encoder import shared_encoder
 
 DESCRIPTIONS = Path(__file__).resolve().parent / "safety_descriptions.yml"
 #: Tuned on tests/safety/labelled.yml and the training questions (README, "Measured").
 MIN_SIMILARITY = 0.55
 MIN_MARGIN = 0.08
+
+
+#: A bodily kind is raised only when the message names at least one sign of it: close
+#: in meaning is not enough for "my stump itches in the liner" to be an infection.
+#: Self-harm has no such list: it is told in too many indirect ways.
+SIGN_WORDS = {
+    STROKE_SIGNS: r"face|smile|mouth|lip|arm|leg|hand|side|speech|speak|talk|word|slur|"
+                  r"see|vision|eye|sight|blind|double|numb|weak|droop|confus|dizz|balance|"
+                  r"walk|headache|stroke|tingl|understand|gibberish|sense|drunk",
+    SEIZURE: r"seiz|fit|convuls|shak|jerk|faint|pass|conscious|black|collaps|respon|wake|"
+             r"stiff|twitch|limp|out cold|keel|eyes|foam|drop",
+    CHEST_PAIN: r"chest|heart|breath|air|chok|pressure|squeez|tight|crush|clammy|sweat|jaw",
+    OVERDOSE: r"pill|tablet|med|dose|took|taken|swallow|ate|drank|bottle|overdos|too much|"
+              r"too many|extra|double|handful|poison",
+    INFECTION: r"red|swell|swoll|pus|ooz|smell|stink|hot|warm|infect|fever|streak|discharg|"
+               r"drain|weep|leak|yellow|green|open|sore|throb",
+    HEADACHE: r"headache|head|migraine|skull",
+    FEVER_PAIN: r"fever|temp|chill|hot|burning up|sweat|degrees",
+    HEAD_INJURY: r"head|skull|forehead|concuss|knock|bump|lump|hit|bang",
+}
+_SIGNS = {kind: re.compile(rf"\b(?:{words})", re.IGNORECASE)
+          for kind, words in SIGN_WORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -57,15 +82,22 @@ class SafetyScreen:
         return Match(self._kinds[best], float(similarities[best]),
                      float((self._look_alikes @ vector).max()))
 
-    def detect(self, text: str, vector: Optional[np.ndarray]) -> Optional[str]:
-        """The kind the message is close to, else None."""
+    def detect(self, text: str, vector: Optional[np.ndarray],
+               ordinary: float = 0.0) -> Optional[str]:
+        """The kind the message is close to, else None. ``ordinary``: the message's
+        similarity to the nearest ordinary training question (the classifier's
+        examples), one more look-alike."""
         if vector is None or not text:
             return None
         match = self.closest(vector)
+        look_alike = max(match.look_alike, ordinary)
         if (match.similarity < MIN_SIMILARITY
-                or match.similarity - match.look_alike < MIN_MARGIN):
+                or match.similarity - look_alike < MIN_MARGIN):
             return None
-        if told_as_history(text):
+        signs = _SIGNS.get(match.kind)
+        if signs is not None and not signs.search(text):
+            return None
+        if told_as_history(text, match.kind):
             return None
         return match.kind
 

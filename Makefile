@@ -17,7 +17,11 @@ MODEL := models/tms-assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 	$(wildcard knowledge/answers/*.yml) $(SPACY_PIPELINE)/meta.json $(ENCODER) \
 	addons/message_guard.py addons/semantic_nlu.py actions/input_screen.py \
-	tms/encoder.py tms/intent_model.py
+	tms/encoder.py tms/intent_model.py tms/safety_model.py tms/safety_descriptions.yml
+# The list itself, rewritten only when it changes: a deleted training file retrains too.
+TRAINING_LIST := var/training-inputs.txt
+$(shell mkdir -p var; echo '$(TRAINING_INPUTS)' | cmp -s - $(TRAINING_LIST) \
+	|| echo '$(TRAINING_INPUTS)' > $(TRAINING_LIST))
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
@@ -65,10 +69,12 @@ $(SPACY_PIPELINE)/meta.json: scripts/build_spacy_pipeline.py actions/conditions.
 
 train: $(MODEL) ## Train the model (only when training data or config changed)
 
-$(MODEL): $(TRAINING_INPUTS) | install
+$(MODEL): $(TRAINING_INPUTS) $(TRAINING_LIST) | install
 	@mkdir -p var
 	@echo "Training (a minute or two; log in var/train.log)..."
-	@$(BIN)/rasa train --fixed-model-name tms-assistant --out models > var/train.log 2>&1 \
+	@# --force: make already decides when to retrain; Rasa's own cache would keep a
+	@# component trained by older code (it fingerprints data and config, not code).
+	@$(BIN)/rasa train --force --fixed-model-name tms-assistant --out models > var/train.log 2>&1 \
 		|| { tail -n 40 var/train.log; exit 1; }
 	@test -f $@ && touch $@
 

@@ -23,6 +23,7 @@ from actions.names import (
     ENTITY_THERAPY,
     INTENT_FEEDBACK_POSITIVE,
     INTENT_FRUSTRATION,
+    INTENT_NOT_IN_SOURCES,
     INTENT_SAFETY_FOLLOWUP,
     INTENT_SOMETHING_ELSE,
     INTENT_WHILE_WAITING,
@@ -102,15 +103,35 @@ class ActionAnswerQuestion(KnowledgeAction):
         return ACTION_ANSWER
 
     def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
-        return answering.respond(
-            knowledge,
-            intent=_intent(tracker),
-            condition_slot=tracker.get_slot(SLOT_CONDITION),
-            mentioned=_entity_values(tracker, ENTITY_CONDITION),
-            pending_topic=tracker.get_slot(SLOT_PENDING_TOPIC),
-            last_topic=tracker.get_slot(SLOT_LAST_TOPIC),
-            therapies=_entity_values(tracker, ENTITY_THERAPY),
-        )
+        intent = _intent(tracker)
+        if intent == INTENT_NOT_IN_SOURCES:
+            intent = _follow_up(tracker, knowledge) or intent
+        return answer(tracker, knowledge, intent)
+
+
+def answer(tracker: Tracker, knowledge: KnowledgeBase, intent: Optional[str]) -> Turn:
+    """Answer ``intent`` for what the conversation knows of the patient."""
+    return answering.respond(
+        knowledge,
+        intent=intent,
+        condition_slot=tracker.get_slot(SLOT_CONDITION),
+        mentioned=_entity_values(tracker, ENTITY_CONDITION),
+        pending_topic=tracker.get_slot(SLOT_PENDING_TOPIC),
+        last_topic=tracker.get_slot(SLOT_LAST_TOPIC),
+        therapies=_entity_values(tracker, ENTITY_THERAPY),
+    )
+
+
+def _follow_up(tracker: Tracker, knowledge: KnowledgeBase) -> Optional[str]:
+    """The topic of a short follow-up the classifier was unsure of, read in context."""
+    latest = tracker.latest_message or {}
+    # Something said before this message: an answered topic, or a condition known
+    # from an earlier message (a condition named in this one fills the slot too).
+    in_conversation = (tracker.get_slot(SLOT_LAST_TOPIC) is not None
+                       or (tracker.get_slot(SLOT_CONDITION) is not None
+                           and not _entity_values(tracker, ENTITY_CONDITION)))
+    return answering.follow_up_topic(latest.get("text"), latest.get("intent_ranking") or [],
+                                     in_conversation, knowledge.topics)
 
 
 class ActionFallback(KnowledgeAction):
@@ -120,6 +141,9 @@ class ActionFallback(KnowledgeAction):
         return ACTION_FALLBACK
 
     def decide(self, tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+        topic = _follow_up(tracker, knowledge)
+        if topic and _intent(tracker) != INTENT_SOMETHING_ELSE:
+            return answer(tracker, knowledge, topic)
         return support.fallback(
             knowledge,
             ranking=(tracker.latest_message or {}).get("intent_ranking") or [],

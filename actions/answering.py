@@ -6,8 +6,9 @@ messages to send and the slots to set.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Union
 
 from actions import render
 from actions.conditions import (
@@ -150,6 +151,35 @@ def respond(kb: KnowledgeBase, intent: Optional[str], condition_slot: Optional[s
     turn.slots[SLOT_LAST_ENTRY] = entry.key
     turn.slots[SLOT_MISSES] = 0.0
     return turn
+
+
+# A message that leans on what was said before: a pronoun for the person or the
+# treatment, or an elliptical opener ("and the cost?", "what about boosters").
+_REFERS_BACK = re.compile(
+    r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|that|this|those|then|too|"
+    r"also|either)\b|^\s*(?:and|so|but|what about|how about|ok|okay)\b", re.IGNORECASE)
+#: A follow-up this short is read in the conversation's context.
+FOLLOW_UP_MAX_WORDS = 10
+#: ...and takes the best topic the classifier saw, if it gave it at least this.
+FOLLOW_UP_MIN_CONFIDENCE = 0.08
+
+
+def follow_up_topic(text: Optional[str], ranking: Sequence[dict],
+                    in_conversation: bool, topics: Iterable[str]) -> Optional[str]:
+    """The topic a short follow-up asks about ("can he do tms", "is it even something
+    that helps"), when the classifier was unsure and the conversation already has a
+    person or topic it refers back to; else None. Its best topic guess is taken:
+    the context says it is a question about this person's TMS, not a new subject."""
+    if not in_conversation or not text or len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    if not _REFERS_BACK.search(text):
+        return None
+    known = set(topics)
+    for item in list(ranking)[:3]:
+        name, confidence = item.get("name"), item.get("confidence") or 0.0
+        if name in known and confidence >= FOLLOW_UP_MIN_CONFIDENCE:
+            return name
+    return None
 
 
 def _condition_of_therapy(therapies: Iterable[str]) -> Optional[str]:

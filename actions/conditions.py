@@ -26,6 +26,8 @@ LABELS = {
 _LIMBS = ["leg", "legs", "arm", "arms", "hand", "hands", "foot", "feet", "limb",
           "limbs", "finger", "fingers", "toe", "toes"]
 _OWNERS = ["my", "his", "her", "their", "a", "an", "the", "both", "one"]
+_SIDES = ["left", "right", "lower", "upper", "whole", "two", "2", "three", "3", "some",
+          "several", "most", "part", "of"]
 
 # Phrases, matched on lower-cased tokens. Each phrase is a list of tokens; a token may
 # be a list of alternatives. Misspellings patients often type are listed on purpose.
@@ -47,6 +49,12 @@ CONDITION_PHRASES: Dict[str, List[List[object]]] = {
         ["amputation"], ["amputations"], ["amputee"], ["amputees"], ["amputated"],
         ["amputate"], ["amputaion"], ["amputaton"], ["amputatee"],
         ["lost", _OWNERS, _LIMBS], ["lost", _LIMBS], ["missing", _LIMBS],
+        [["lost", "losing", "lose"], _OWNERS, _SIDES, _LIMBS],
+        [["lost", "losing"], _SIDES, _LIMBS], [["losing", "lose"], _OWNERS, _LIMBS],
+        ["missing", _OWNERS, _LIMBS], ["missing", _OWNERS, _SIDES, _LIMBS],
+        [["above", "below"], "the", ["knee", "elbow"]],
+        [["above-knee", "below-knee", "above-the-knee", "below-the-knee"]],
+        [["prosthetic", "artificial"], _LIMBS], ["prosthesis"], ["prosthetics"],
         ["missing", "limb"], ["residual", "limb"], ["stump", "pain"],
     ],
 }

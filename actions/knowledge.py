@@ -522,9 +522,9 @@ DEFAULT_EMERGENCY_NUMBER = "911"
 DEFAULT_CRISIS_LINE = "988"
 
 
-def emergency_numbers(root: Optional[Path] = None) -> Tuple[str, str]:
-    """The emergency and crisis numbers from clinic.yml; the U.S. defaults if the file
-    is missing or broken, because an emergency reply must never fail."""
+def _clinic_values(root: Optional[Path], defaults: Mapping[str, str]) -> List[str]:
+    """Values from clinic.yml, each falling back to its default when the file is
+    missing or broken or the value is a placeholder: these replies must never fail."""
     findings: List[Finding] = []
     root = Path(root) if root is not None else knowledge_dir()
     path = root / CLINIC_FILE
@@ -532,10 +532,23 @@ def emergency_numbers(root: Optional[Path] = None) -> Tuple[str, str]:
     node = data.get("clinic") if isinstance(data, Mapping) else None
     node = node if isinstance(node, Mapping) else {}
 
-    def number(key: str, default: str) -> str:
+    def value_of(key: str, default: str) -> str:
         value = node.get(key)
         text = " ".join(str(value).split()) if value not in (None, "") else ""
         return text if text and not _PLACEHOLDER.match(text) else default
 
-    return (number("emergency_number", DEFAULT_EMERGENCY_NUMBER),
-            number("crisis_line", DEFAULT_CRISIS_LINE))
+    return [value_of(key, default) for key, default in defaults.items()]
+
+
+def emergency_numbers(root: Optional[Path] = None) -> Tuple[str, str]:
+    """The emergency and crisis numbers from clinic.yml (U.S. defaults)."""
+    emergency, crisis = _clinic_values(root, {"emergency_number": DEFAULT_EMERGENCY_NUMBER,
+                                              "crisis_line": DEFAULT_CRISIS_LINE})
+    return emergency, crisis
+
+
+def clinic_contact(root: Optional[Path] = None) -> Tuple[str, str]:
+    """The clinic's phone ("" while it is a placeholder) and the emergency number."""
+    phone, emergency = _clinic_values(root, {"phone": "",
+                                             "emergency_number": DEFAULT_EMERGENCY_NUMBER})
+    return phone, emergency

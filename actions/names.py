@@ -16,6 +16,7 @@ INTENT_INFORM_CONDITION = "inform_condition"
 INTENT_TELL_ME_MORE = "tell_me_more"
 #: A TMS question the sources do not answer: said honestly, recorded for staff.
 INTENT_NOT_IN_SOURCES = "not_in_sources"
+INTENT_OUT_OF_SCOPE = "out_of_scope"
 
 # Actions
 ACTION_ANSWER = "action_answer_question"

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 
 import sqlalchemy
 
-from actions.names import SLOT_FEEDBACK, SLOT_HANDOFF, SLOT_UNANSWERED
+from actions.names import INTENT_OUT_OF_SCOPE, SLOT_FEEDBACK, SLOT_HANDOFF, SLOT_UNANSWERED
 from actions.storage import configured_url
 
 NOT_UNDERSTOOD = "not understood"
@@ -113,7 +113,7 @@ def collect(events: Iterable[Tuple[str, str, float, dict]]) -> List[Item]:
             intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
             if intent == "nlu_fallback":
                 items.append(Item(NOT_UNDERSTOOD, last, code, when))
-            elif intent == "out_of_scope":
+            elif intent == INTENT_OUT_OF_SCOPE:
                 items.append(Item(OUT_OF_SCOPE, last, code, when))
         elif kind == "slot" and data.get("value"):
             name, value = data.get("name"), str(data.get("value"))

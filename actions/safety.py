@@ -225,12 +225,6 @@ _STROKE_SIGN = _any(
     r"\bsudden(?:ly)?\b.{0,20}\b(?:severe|terrible|splitting|worst|awful)\s+headache\b",
     r"\bspeech\b.{0,20}\b(?:garbled|weird|strange|off|gone)\b",
 )
-_NOW = _any(
-    r"\b(?:right\s+)?now\b", r"\bjust\b", r"\bsudden(?:ly)?\b", r"\ball of a sudden\b",
-    r"\bstarted\b", r"\bthis (?:morning|evening|afternoon)\b", r"\btonight\b",
-    r"\b(?:minutes?|an hour|hours?) ago\b", r"\bhappening\b", r"\bwhat do (?:i|we) do\b",
-    r"\bemergency\b", r"\b(?:can't|cant|cannot|won't|wont)\b",
-)
 # Signs that alarm even inside a question about TMS ("his face is drooping, is tms
 # safe?"); a weak or numb limb asked about with TMS is a lasting deficit unless
 # something says it is new.

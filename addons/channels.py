@@ -36,6 +36,7 @@ from socketio import AsyncServer
 from twilio.request_validator import RequestValidator
 
 from actions import render
+from actions.input_screen import MAX_MESSAGE_CHARS as INPUT_MAX_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +50,9 @@ WIDGET_FILES = {
 }
 #: A widget session id: what the widget makes (32 hex digits) or similar.
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
-#: The most text one widget or SMS message may carry into Rasa; the input guard
-#: shortens anything longer than 1,000 characters anyway.
-MAX_MESSAGE_CHARS = 10_000
+#: The most text one widget or SMS message carries into Rasa: what the input guard
+#: lets the NLU read (actions/input_screen.py), so nothing longer is stored either.
+MAX_MESSAGE_CHARS = INPUT_MAX_CHARS
 SEND_TIMEOUT_S = 10
 
 

@@ -65,7 +65,7 @@ from actions.safety import (
     safety_followup,
     waiting_for_help,
 )
-from addons.semantic_nlu import ORDINARY_KEY, sentence_vector
+from addons.semantic_nlu import ORDINARY_KEY, SAFETY_GUESS_KEY, sentence_vector
 from tms.safety_screen import SafetyScreen, shared_screen
 
 #: Intents only this component may decide: the classifier's own guess is not enough.
@@ -184,7 +184,8 @@ class InputOverride(_Stateless):
     def _emergency_kind(self, message: Message) -> Optional[str]:
         text = message.get(TEXT)
         kind = detect(text) or self._screen.detect(
-            text, sentence_vector(message), message.get(ORDINARY_KEY) or 0.0)
+            text, sentence_vector(message), message.get(ORDINARY_KEY) or 0.0,
+            message.get(SAFETY_GUESS_KEY))
         if kind:
             return kind
         intent = message.get(INTENT) or {}

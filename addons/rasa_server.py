@@ -4,7 +4,9 @@ Each patch checks at start-up that what it replaces still exists, so a Rasa upgr
 that renames it stops the server with the reason instead of silently dropping it.
 
 1. Button payloads only from our own buttons (``addons/payload_guard.py``).
-2. One measured speed-up:
+2. A time limit on the action server, and a reply of the Rasa server's own when it
+   fails (``addons/action_guard.py``).
+3. One measured speed-up:
 
 Rasa 3.6 checks every action-server response with ``jsonschema.validate``, which
 rebuilds the validator and re-checks the large event schema on each call: about
@@ -19,6 +21,7 @@ from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from addons.action_guard import install_action_guard
 from addons.payload_guard import install_payload_guard
 
 
@@ -51,6 +54,7 @@ def install_cached_action_validation() -> None:
 def main() -> None:
     install_cached_action_validation()
     install_payload_guard()
+    install_action_guard()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

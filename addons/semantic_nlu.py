@@ -34,10 +34,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.knowledge import KnowledgeError, knowledge_dir, load_knowledge
-from actions.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_SAFETY_FOLLOWUP,
+from actions.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE,
+                           INTENT_SAFETY_FOLLOWUP,
                            INTENT_URGENT, INTENT_WHILE_WAITING)
 from tms.encoder import shared_encoder
 from tms.intent_model import IntentModel
+from tms.safety_model import SafetyModel
+from tms.safety_screen import shared_screen
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ SUPPORT_KEY = "support"
 #: of an ordinary intent (anything but the safety intents). The safety screen treats
 #: it as one more look-alike.
 ORDINARY_KEY = "ordinary_similarity"
+#: Message key (internal): the learned emergency reader's guess (tms/safety_model.py).
+SAFETY_GUESS_KEY = "safety_guess"
 SAFETY_INTENTS = (INTENT_EMERGENCY, INTENT_URGENT, INTENT_WHILE_WAITING,
                   INTENT_SAFETY_FOLLOWUP)
 
@@ -108,18 +113,26 @@ class CoveredIntentClassifier(GraphComponent):
             # Below both, a question topic is "not in sources" (README, "Measured").
             "min_support": 0.5,
             "min_confidence": 0.4,
+            # "Out of scope" must rest on resemblance too: below this support, a
+            # topic in the next three guesses with at least `runner_up_confidence` is
+            # taken instead ("is he a good candidate"). Not "not in sources": saying
+            # honestly that the sources do not cover a question is the safer error.
+            "min_refusal_support": 0.5,
+            "runner_up_confidence": 0.1,
             # Where the knowledge entries' questions come from at training time.
             "knowledge_dir": None,
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, model: Optional[IntentModel] = None,
-                 topics: Optional[List[str]] = None) -> None:
+                 topics: Optional[List[str]] = None,
+                 safety: Optional[SafetyModel] = None) -> None:
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._model = model
         self._topics = set(topics or [])
+        self._safety = safety
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
@@ -150,10 +163,22 @@ class CoveredIntentClassifier(GraphComponent):
                                         [intents[i] for i in order],
                                         np.vstack([vectors[i] for i in order]))
         self._topics = set(topics)
+        self._safety = self._train_safety()
         with self._storage.write_to(self._resource) as directory:
             self._model.save(directory)
+            self._safety.save(directory)
             (directory / "topics.txt").write_text("\n".join(topics))
         return self._resource
+
+    def _train_safety(self) -> SafetyModel:
+        """The learned emergency reader: the screen's descriptions against their
+        look-alikes and every ordinary training question."""
+        kind_vectors, kinds, look_alikes = shared_screen().training_vectors()
+        ordinary = ~np.isin(self._model.example_intents,
+                            [self._model.intents.index(i) for i in SAFETY_INTENTS
+                             if i in self._model.intents])
+        return SafetyModel.train(kind_vectors, kinds,
+                                 np.vstack([look_alikes, self._model.examples[ordinary]]))
 
     def _knowledge(self):
         root = Path(self._config["knowledge_dir"]) if self._config["knowledge_dir"] \
@@ -172,11 +197,12 @@ class CoveredIntentClassifier(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 model = IntentModel.load(directory)
+                safety = SafetyModel.load(directory)
                 topics_file = directory / "topics.txt"
                 topics = topics_file.read_text().split() if topics_file.exists() else []
         except ValueError:
-            model, topics = None, []
-        return cls(config, model_storage, resource, model, topics)
+            model, topics, safety = None, [], None
+        return cls(config, model_storage, resource, model, topics, safety)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -185,7 +211,11 @@ class CoveredIntentClassifier(GraphComponent):
                 continue
             prediction = self._model.predict(message.get(TEXT) or "", vector)
             ranking = prediction.ranking
-            if self._uncovered(prediction):
+            topic = self._weak_refusal(prediction)
+            if topic:
+                ranking = [r for r in ranking if r[0] == topic] + [
+                    r for r in ranking if r[0] != topic]
+            elif self._uncovered(prediction):
                 # Keep the topic as the runner-up: staff see what it was close to.
                 ranking = [(INTENT_NOT_IN_SOURCES, 1.0 - prediction.confidence)] + [
                     r for r in ranking if r[0] != INTENT_NOT_IN_SOURCES]
@@ -195,7 +225,19 @@ class CoveredIntentClassifier(GraphComponent):
             message.set(INTENT_RANKING_KEY, as_dicts, add_to_output=True)
             message.set(SUPPORT_KEY, round(prediction.support, 3), add_to_output=True)
             message.set(ORDINARY_KEY, self._model.nearest_excluding(vector, SAFETY_INTENTS))
+            if self._safety is not None:
+                message.set(SAFETY_GUESS_KEY, self._safety.guess(vector))
         return messages
+
+    def _weak_refusal(self, prediction) -> Optional[str]:
+        """A topic to answer instead of an out-of-scope reply nothing like it supports."""
+        if (prediction.intent != INTENT_OUT_OF_SCOPE
+                or prediction.support >= self._config["min_refusal_support"]):
+            return None
+        for name, confidence in prediction.ranking[1:4]:
+            if name in self._topics and confidence >= self._config["runner_up_confidence"]:
+                return name
+        return None
 
     def _uncovered(self, prediction) -> bool:
         return (prediction.intent in self._topics

@@ -148,6 +148,8 @@ def baseline_judge(item: dict, intent: str) -> bool:
 def baseline(items: List[dict]) -> List[bool]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    if not items:
+        return []
     examples = training_examples()
     vectorizer = TfidfVectorizer(sublinear_tf=True)
     matrix = vectorizer.fit_transform([t for t, _ in examples])
@@ -195,14 +197,18 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dev", action="store_true",
                         help="the development set, misses shown, instead of the blind one")
+    parser.add_argument("--set", type=Path, default=None,
+                        help="another development set of the same shape (implies --dev)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
+    args.dev = args.dev or args.set is not None
     if not MODEL.is_file():
         sys.exit("No trained model: run `make train` first.")
-    source = DEV if args.dev else BLIND
+    source = (args.set.resolve() if args.set else DEV) if args.dev else BLIND
     json_path = args.json or RESULTS / ("dev_evaluation.json" if args.dev
                                         else "blind_evaluation.json")
     blind = yaml.safe_load(source.read_text())
+    blind.setdefault("conversations", [])
     RESULTS.mkdir(exist_ok=True)
 
     with tempfile.TemporaryDirectory() as tmp:

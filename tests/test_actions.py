@@ -277,3 +277,38 @@ def test_a_therapy_used_for_both_conditions_still_asks(shipped):
     assert messages[0]["tms"]["entries"] == ["therapy_pairing/stroke",
                                              "therapy_pairing/phantom_limb_pain"]
     assert slots[SLOT_PENDING_TOPIC] == "therapy_pairing"
+
+
+UNSURE = [{"name": "not_in_sources", "confidence": 0.7},
+          {"name": "candidacy", "confidence": 0.2},
+          {"name": "cost", "confidence": 0.05}]
+
+
+def test_a_short_follow_up_is_read_in_the_conversations_context(shipped):
+    messages, slots = run(shipped, intent="not_in_sources", text="can he do tms",
+                          intent_ranking=UNSURE,
+                          slots={SLOT_CONDITION: "stroke", SLOT_LAST_TOPIC: "evidence"})
+    assert messages[0]["tms"]["entries"] == ["candidacy/stroke"]
+    assert slots[SLOT_LAST_TOPIC] == "candidacy"
+
+
+@pytest.mark.parametrize("text, slots, entities", [
+    ("can he do tms", {}, []),  # nothing said before it refers back to
+    ("can a person with a cochlear implant have tms at all", {SLOT_CONDITION: "stroke"}, []),
+    # the condition is named in this very message: a first question, not a follow-up
+    ("can it help him after his stroke", {SLOT_CONDITION: "stroke"},
+     [condition_entity("stroke")]),
+])
+def test_without_context_or_reference_the_honest_answer_stands(shipped, text, slots,
+                                                               entities):
+    messages, _ = run(shipped, intent="not_in_sources", text=text, intent_ranking=UNSURE,
+                      slots=slots, entities=entities)
+    assert messages[0]["tms"]["kind"] == "not_in_sources"
+
+
+def test_a_confident_not_in_sources_is_not_overruled_by_context(shipped):
+    ranking = [{"name": "not_in_sources", "confidence": 0.95},
+               {"name": "side_effects", "confidence": 0.03}]
+    messages, _ = run(shipped, intent="not_in_sources", text="can he fly after it",
+                      intent_ranking=ranking, slots={SLOT_CONDITION: "stroke"})
+    assert messages[0]["tms"]["kind"] == "not_in_sources"

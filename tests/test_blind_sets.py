@@ -31,15 +31,21 @@ def token_distance(a: tuple, b: tuple) -> int:
     return previous[-1]
 
 
+def _texts(node):
+    """Every `text:` in a loaded set, however nested."""
+    if isinstance(node, dict):
+        found = [node["text"]] if isinstance(node.get("text"), str) else []
+        return found + [t for key, value in node.items() if key != "text"
+                        for t in _texts(value)]
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
 def blind_texts(folder: Path = BLIND):
-    questions = yaml.safe_load((folder / "questions.yml").read_text())
-    safety = yaml.safe_load((folder / "safety.yml").read_text())
-    texts = [q["text"] for q in questions["questions"]]
-    texts += [t["text"] for c in questions["conversations"] for t in c["turns"]]
-    texts += [m["text"] for m in safety["messages"]]
-    texts += [m["text"] for m in safety["look_alikes"]]
-    texts += [t["text"] for c in safety["conversations"] for t in c["turns"]]
-    return texts
+    """Every sentence of every set in the folder."""
+    return [t for path in sorted(folder.glob("*.yml"))
+            for t in _texts(yaml.safe_load(path.read_text()))]
 
 
 def trained_texts():

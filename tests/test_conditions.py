@@ -16,7 +16,10 @@ from actions.conditions import (
     ("phantom limb pain", PHANTOM_LIMB_PAIN), ("PLP", PHANTOM_LIMB_PAIN),
     ("lost my leg", PHANTOM_LIMB_PAIN), ("amputee", PHANTOM_LIMB_PAIN),
     ("phantom_limb_pain", PHANTOM_LIMB_PAIN), ("phantom pain", PHANTOM_LIMB_PAIN),
-    ("my knee", None), ("", None), (None, None), (42, None),
+    ("lost my right leg", PHANTOM_LIMB_PAIN), ("lost 2 fingers", PHANTOM_LIMB_PAIN),
+    ("losing his arm", PHANTOM_LIMB_PAIN), ("below the knee", PHANTOM_LIMB_PAIN),
+    ("prosthetic leg", PHANTOM_LIMB_PAIN),
+    ("my knee", None), ("", None), (None, None), (42, None), ("lost my keys", None),
 ])
 def test_normalize_condition(typed, expected):
     assert normalize_condition(typed) == expected

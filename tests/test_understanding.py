@@ -11,15 +11,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Reached on 2026-11-24 (make evaluate / make evaluate-safety): answer 88.2%, not in
-# sources 70.5%, out of scope 71.4%, turns 75.2%, 1.17x the TF-IDF baseline;
-# emergency 74.7%, urgent 82.9%, 8 false alarms of 132. Training sorts its examples,
-# so a fresh clone trains the same model: these are the figures, rounded down to
-# the percent, not a band under noise.
+# Reached on 2026-11-24 (make evaluate / make evaluate-safety, second session):
+# answer 88.2%, not in sources 70.5%, out of scope 71.4%, turns 76.1%, 1.17x the
+# TF-IDF baseline; emergency 87.4%, urgent 95.1%, 7 false alarms of 132, mid-flow
+# emergencies 14/17, urgent 10/10. Training sorts its examples, so a fresh clone
+# trains the same model: these are the figures, rounded down to the percent, not a
+# band under noise.
 UNDERSTANDING_FLOORS = {"answer": 0.88, "not_in_sources": 0.70, "out_of_scope": 0.71,
-                        "turns": 0.75, "vs_baseline": 1.16}
-SAFETY_FLOORS = {"emergency": 0.74, "urgent": 0.82}
-MAX_FALSE_ALARMS = 8  # of 132 blind look-alikes
+                        "turns": 0.76, "vs_baseline": 1.16}
+SAFETY_FLOORS = {"emergency": 0.87, "urgent": 0.95}
+TURN_FLOORS = {"emergency": 0.82, "urgent": 1.0, "while_waiting": 1.0,
+               "normal": 1.0}  # normal 1.0: no false alarm mid-conversation
+MAX_FALSE_ALARMS = 7  # of 132 blind look-alikes
 
 
 def run(script: str, out: Path, *args: str) -> dict:
@@ -46,4 +49,6 @@ def test_blind_emergencies_are_caught_at_least_as_well_as_measured(tmp_path):
              if blind["recall"][k] < floor}
     assert not below, below
     assert blind["false_alarms"] <= MAX_FALSE_ALARMS
-    assert blind["turns"]["normal"] == 1.0  # no false alarm mid-conversation
+    turns = {k: (round(blind["turns"][k], 3), floor) for k, floor in TURN_FLOORS.items()
+             if blind["turns"][k] < floor}
+    assert not turns, turns

@@ -1,0 +1,68 @@
+"""Never leave a patient without a reply when the action server is slow or down.
+
+Rasa 3.6 waits up to five minutes for a custom action and, when the call fails,
+sends nothing. Here every call to the action server has a short time limit
+(``TMS_ACTION_TIMEOUT_S``, 3 s by default). When it runs out, or the server refuses
+the connection or answers with an error, the Rasa server replies at once by itself:
+an apology with the clinic's phone number and the emergency number, read from
+``knowledge/clinic.yml``. A new conversation's session start falls back to Rasa's
+built-in one, so the patient's first message (an emergency included) is still
+answered. Emergency and urgent replies are domain responses: they never call the
+action server.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, List
+
+from rasa.core.actions.action import (
+    ActionExecutionRejection,
+    ActionSessionStart,
+    RemoteAction,
+)
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.events import BotUttered, Event
+from rasa.shared.exceptions import RasaException
+
+from actions.knowledge import clinic_contact
+
+logger = logging.getLogger(__name__)
+
+#: The longest a patient waits for the action server before the Rasa server answers.
+ACTION_TIMEOUT_S = float(os.environ.get("TMS_ACTION_TIMEOUT_S", "3"))
+#: The reply's name in the conversation store and the evaluation scripts.
+UNAVAILABLE = "utter_action_unavailable"
+
+
+def unavailable_reply() -> str:
+    phone, emergency = clinic_contact()
+    call = f" or call the clinic at {phone}" if phone else ""
+    return (f"I'm sorry, I can't look that up right now. Please try again in a "
+            f"minute{call}. If this is an emergency, call {emergency} now.")
+
+
+def install_action_guard() -> None:
+    """Give RemoteAction.run a time limit and a reply of its own on failure."""
+    original = getattr(RemoteAction, "run", None)
+    if original is None or getattr(original, "_action_guard", False):
+        raise RuntimeError("Rasa's RemoteAction.run is missing or already patched: the "
+                           "action guard cannot be installed on this Rasa")
+
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any,
+                  domain: Any) -> List[Event]:
+        try:
+            return await asyncio.wait_for(
+                original(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_S)
+        except ActionExecutionRejection:
+            raise
+        except (asyncio.TimeoutError, RasaException) as error:
+            logger.warning("The action server did not run %s (%s): the Rasa server "
+                           "replied by itself.", self.name(), type(error).__name__)
+            if self.name() == ACTION_SESSION_START_NAME:
+                return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
+            return [BotUttered(unavailable_reply(), metadata={"utter_action": UNAVAILABLE})]
+
+    run._action_guard = True  # type: ignore[attr-defined]
+    RemoteAction.run = run  # type: ignore[assignment]

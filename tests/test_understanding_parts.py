@@ -1,0 +1,95 @@
+"""The pieces that decide what a message means, each on its own."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from actions.safety import detect, told_as_history
+from addons.semantic_nlu import CoveredIntentClassifier
+from tms.encoder import shared_encoder
+from tms.intent_model import IntentModel, Prediction
+from tms.safety_model import Guess
+from tms.safety_screen import shared_screen
+
+
+def unit(*values):
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_similarity_to_ordinary_examples_leaves_the_safety_intents_out():
+    model = IntentModel.train(["is tms safe", "help my face droops", "what does it cost"],
+                              ["side_effects", "emergency", "cost"],
+                              np.vstack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)]))
+    message = unit(0, 1, 0.1)
+    assert model.nearest_excluding(message, ["emergency"]) == pytest.approx(
+        float(unit(0, 0, 1) @ message))
+    assert model.nearest_excluding(message, []) == pytest.approx(
+        float(unit(0, 1, 0) @ message))
+
+
+@pytest.mark.parametrize("intent, support, ranking, expected", [
+    # a refusal nothing like it supports gives way to a plausible topic
+    ("out_of_scope", 0.44, [("candidacy", 0.13)], "candidacy"),
+    # "not in sources" stands: honest about the sources is the safer error
+    ("not_in_sources", 0.40, [("side_effects", 0.2)], None),
+    # ...but not when it resembles known refusals, or no topic is plausible
+    ("out_of_scope", 0.62, [("candidacy", 0.3)], None),
+    ("out_of_scope", 0.44, [("greet", 0.3), ("candidacy", 0.05)], None),
+    ("cost", 0.30, [("candidacy", 0.3)], None),
+])
+def test_a_refusal_must_rest_on_resemblance_too(intent, support, ranking, expected):
+    classifier = CoveredIntentClassifier(
+        CoveredIntentClassifier.get_default_config(), None, None,
+        topics=["candidacy", "side_effects", "cost"])
+    top = 1.0 - sum(c for _, c in ranking)
+    assert classifier._weak_refusal(Prediction([(intent, top)] + ranking,
+                                               support)) == expected
+
+
+@pytest.fixture(scope="module")
+def screen():
+    encoder = shared_encoder()
+    the_screen = shared_screen()
+    return lambda text, ordinary=0.0: the_screen.detect(
+        text, encoder.encode_one(text), ordinary)
+
+
+PLAN = "im putting away my pain pills so i can take them all at once"
+
+
+def test_the_meaning_screen_catches_an_indirect_plan(screen):
+    assert not detect(PLAN)  # no rule names it: the meaning does
+    assert screen(PLAN) == "self_harm"
+
+
+def test_a_bodily_kind_needs_a_word_for_one_of_its_signs(screen):
+    # Close in meaning to an infected residual limb, but nothing infected is named.
+    assert screen("my stump has been itchy in the liner") is None
+
+
+def test_an_ordinary_trained_question_that_close_is_a_look_alike(screen):
+    assert screen(PLAN, ordinary=0.99) is None
+
+
+@pytest.mark.parametrize("text, kind, history", [
+    ("since the stroke im a burden and ive worked out how to end it", "self_harm", False),
+    ("i used to feel like a burden but therapy helped me", "self_harm", True),
+    ("this pain will be the death of me lol", "self_harm", True),
+    ("my hand is numb since the stroke 2 years ago", "stroke_signs", True),
+    ("my hand went numb 10 minutes ago", "stroke_signs", False),
+])
+def test_history_is_judged_by_kind(text, kind, history):
+    assert told_as_history(text, kind) is history
+
+
+def test_the_learned_reading_counts_when_sure_but_never_against_the_look_alikes():
+    encoder, the_screen = shared_encoder(), shared_screen()
+    # Just below the nearest-description screen's own similarity floor.
+    text = "i think everyone would be fine without me, i might just not wake up one day"
+    vector = encoder.encode_one(text)
+    sure = Guess("self_harm", 0.99)
+    assert the_screen.detect(text, vector, 0.0, sure) == "self_harm"
+    assert the_screen.detect(text, vector, 0.0) is None
+    assert the_screen.detect(text, vector, 0.0, Guess("self_harm", 0.5)) is None
+    assert the_screen.detect(text, vector, 0.99, sure) is None  # an ordinary question

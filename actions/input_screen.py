@@ -15,6 +15,9 @@ from typing import Optional
 #: Longest message, in characters, that NLU reads. Patients' questions, even
 #: caregivers' run-on ones, are well under this; DIET's cost grows with tokens.
 MAX_MESSAGE_CHARS = 1000
+#: Longest message a channel (widget, SMS) passes on and stores. Longer than what NLU
+#: reads, so that a too-long message still gets the "too long" reply.
+MAX_CHANNEL_CHARS = 10_000
 
 EMPTY = "empty"
 TOO_LONG = "too_long"

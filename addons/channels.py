@@ -36,7 +36,7 @@ from socketio import AsyncServer
 from twilio.request_validator import RequestValidator
 
 from actions import render
-from actions.input_screen import MAX_MESSAGE_CHARS as INPUT_MAX_CHARS
+from actions.input_screen import MAX_CHANNEL_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +50,6 @@ WIDGET_FILES = {
 }
 #: A widget session id: what the widget makes (32 hex digits) or similar.
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
-#: The most text one widget or SMS message carries into Rasa: what the input guard
-#: lets the NLU read (actions/input_screen.py), so nothing longer is stored either.
-MAX_MESSAGE_CHARS = INPUT_MAX_CHARS
 SEND_TIMEOUT_S = 10
 
 
@@ -126,7 +123,7 @@ class WidgetInput(SocketIOInput):
                 logger.warning("Widget message ignored: no session or no text.")
                 return
             await on_new_message(UserMessage(
-                text[:MAX_MESSAGE_CHARS], WidgetOutput(sio, self.bot_message_evt),
+                text[:MAX_CHANNEL_CHARS], WidgetOutput(sio, self.bot_message_evt),
                 session_id, input_channel=self.name()))
 
         return blueprint
@@ -232,7 +229,7 @@ class SMSInput(TwilioInput):
             sender, text = form.get("From"), form.get("Body")
             if not sender or text is None:
                 return response.text("From and Body are required.", status=400)
-            text = await self.choice_payload(request, sender, text[:MAX_MESSAGE_CHARS])
+            text = await self.choice_payload(request, sender, text[:MAX_CHANNEL_CHARS])
             await on_new_message(UserMessage(text, self.get_output_channel(), sender,
                                              input_channel=self.name()))
             return response.text("<Response></Response>", content_type="text/xml")

@@ -16,7 +16,7 @@ CHROMIUM ?= /usr/bin/chromium
 MODEL := models/tms-assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 	$(wildcard knowledge/answers/*.yml) $(SPACY_PIPELINE)/meta.json $(ENCODER) \
-	addons/message_guard.py addons/semantic_nlu.py actions/input_screen.py \
+	addons/message_guard.py addons/semantic_nlu.py tms/input_screen.py \
 	tms/encoder.py tms/intent_model.py tms/safety_model.py tms/safety_descriptions.yml
 # The list itself, rewritten only when it changes: a deleted training file retrains too.
 TRAINING_LIST := var/training-inputs.txt
@@ -28,7 +28,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # No telemetry or crash reports leave the machine (conversations are health data).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install browser run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
+.PHONY: help install staff-install browser run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,7 +64,7 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(SPACY_PIPELINE)/meta.json: scripts/build_spacy_pipeline.py actions/conditions.py $(VENV)/.installed
+$(SPACY_PIPELINE)/meta.json: scripts/build_spacy_pipeline.py tms/conditions.py $(VENV)/.installed
 	$(BIN)/python scripts/build_spacy_pipeline.py $(SPACY_PIPELINE)
 
 train: $(MODEL) ## Train the model (only when training data or config changed)
@@ -84,18 +84,30 @@ run: install $(MODEL) ## Set up on first use, then start the assistant (Ctrl-C s
 validate: install ## Check the training data and domain with Rasa's validator
 	$(BIN)/rasa data validate --fail-on-warnings
 
-check-knowledge: install ## Check the answers and sources in knowledge/ (for staff)
-	$(BIN)/python -m actions.check_knowledge
+# Staff tools run in a small environment of their own: PyYAML and SQLAlchemy, no Rasa.
+STAFF_VENV := .venv-staff
+STAFF := $(STAFF_VENV)/bin/python -m tms.staff
 
-coverage: install ## Which topics have answers, for which condition
-	$(BIN)/python -m actions.check_knowledge --coverage
+staff-install: $(STAFF_VENV)/.installed ## The staff tools' own small environment (seconds, no Rasa)
 
-preview: install ## What a patient sees: make preview TOPIC=cost CONDITION=stroke [MORE=1]
+$(STAFF_VENV)/.installed: requirements-staff.txt
+	@$(or $(PYTHON),python3) -m venv $(STAFF_VENV)
+	@$(STAFF_VENV)/bin/python -m pip install --quiet -r requirements-staff.txt 2>&1 | grep -v "is ignored: it is neither" || true
+	@$(STAFF_VENV)/bin/python -c "import yaml, sqlalchemy"
+	@touch $@
+
+check-knowledge: staff-install ## Check the answers and sources in knowledge/ (for staff)
+	$(STAFF) check
+
+coverage: staff-install ## Which topics have answers, for which condition
+	$(STAFF) coverage
+
+preview: staff-install ## What a patient sees: make preview TOPIC=cost CONDITION=stroke [MORE=1]
 	@test -n "$(TOPIC)" || { echo "usage: make preview TOPIC=cost CONDITION=phantom_limb_pain"; exit 2; }
-	$(BIN)/python -m actions.preview $(TOPIC) $(CONDITION) $(if $(MORE),--more)
+	$(STAFF) preview $(TOPIC) $(CONDITION) $(if $(MORE),--more)
 
-report: install ## Questions the assistant could not answer: make report [SINCE=2026-11-01] [UNTIL=...] [CSV=file.csv]
-	$(BIN)/python -m actions.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CSV),--csv $(CSV))
+report: staff-install ## Questions the assistant could not answer: make report [SINCE=2026-11-01] [UNTIL=...] [CSV=file.csv]
+	$(STAFF) report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CSV),--csv $(CSV))
 
 evaluate: install $(MODEL) ## Blind questions through the running assistant, TF-IDF baseline, 5-fold cross-validation
 	$(BIN)/python scripts/evaluate.py
@@ -103,7 +115,7 @@ evaluate: install $(MODEL) ## Blind questions through the running assistant, TF-
 evaluate-safety: install $(MODEL) ## Emergency and urgent recall, false alarms, mid-conversation (blind and dev sets)
 	$(BIN)/python scripts/evaluate_safety.py
 
-test-fast: install ## Run the quick tests (no training, no servers)
+test-fast: install ## Run the quick tests (no training, no servers of ours; uses the local PostgreSQL and Redis)
 	$(BIN)/python -m pytest -m "not slow"
 
 test: install browser $(MODEL) ## Run every test (trains first if needed)

@@ -9,11 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answering, render, support
-from actions.answering import Turn
-from actions.knowledge import KnowledgeBase
-from actions.knowledge_store import FixedKnowledge, KnowledgeStore
-from actions.names import (
+from tms import answering, render, support
+from tms.answering import Turn
+from tms.knowledge import KnowledgeBase
+from tms.knowledge_store import FixedKnowledge, KnowledgeStore
+from tms.names import (
     ACTION_ANSWER,
     ACTION_DISCLAIMER,
     ACTION_FALLBACK,

@@ -26,7 +26,7 @@ from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
-from actions.knowledge import clinic_contact
+from tms.knowledge import clinic_contact
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 and WhatsApp), built on Rasa's own connectors.
 
 Neither formats anything itself: both turn Rasa's bot message back into a
-channel-neutral `actions.render.Message` and call the renderer for their channel.
+channel-neutral `tms.render.Message` and call the renderer for their channel.
 
 Settings come from the environment (no secrets in the repository):
 
@@ -35,8 +35,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from twilio.request_validator import RequestValidator
 
-from actions import render
-from actions.input_screen import MAX_CHANNEL_CHARS
+from tms import render
+from tms.input_screen import MAX_CHANNEL_CHARS
 
 logger = logging.getLogger(__name__)
 

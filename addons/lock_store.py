@@ -15,7 +15,7 @@ from typing import Any, Optional, Text
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 
-from actions.storage import LOCK_ENV_URL, describe_redis, redis_settings
+from tms.storage import LOCK_ENV_URL, describe_redis, redis_settings
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ what is wrong with it.
 
 ``InputOverride`` runs last and decides before any policy does:
 
-1. A message describing an emergency happening now (``actions/safety.py``) becomes
+1. A message describing an emergency happening now (``tms/safety.py``) becomes
    the ``emergency`` intent, with entities for its kind and for the clinic's
    emergency and crisis numbers (read from ``knowledge/clinic.yml`` each time), so a
    rule answers it from the Rasa server itself, in any state, on any channel, even if
@@ -42,9 +42,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.input_screen import MAX_MESSAGE_CHARS, UNCLEAR, screen
-from actions.knowledge import emergency_numbers
-from actions.names import (
+from tms.input_screen import MAX_MESSAGE_CHARS, UNCLEAR, screen
+from tms.knowledge import emergency_numbers
+from tms.names import (
     ENTITY_CRISIS_LINE,
     ENTITY_EMERGENCY_NUMBER,
     ENTITY_EMERGENCY_TYPE,
@@ -56,7 +56,7 @@ from actions.names import (
     INTENT_WHILE_WAITING,
     SLOT_SAFETY_LEVEL,
 )
-from actions.safety import (
+from tms.safety import (
     EMERGENCY,
     OTHER,
     detect,

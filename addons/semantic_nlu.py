@@ -33,8 +33,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.knowledge import KnowledgeError, knowledge_dir, load_knowledge
-from actions.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE,
+from tms.knowledge import KnowledgeError, knowledge_dir, load_knowledge
+from tms.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE,
                            INTENT_SAFETY_FOLLOWUP,
                            INTENT_URGENT, INTENT_WHILE_WAITING)
 from tms.encoder import shared_encoder

@@ -16,7 +16,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from sqlalchemy.engine.url import make_url
 
-from actions.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)
+from tms.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)
 
 logger = logging.getLogger(__name__)
 

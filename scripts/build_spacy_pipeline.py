@@ -12,7 +12,7 @@ from pathlib import Path
 import spacy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from actions.conditions import entity_ruler_patterns  # noqa: E402
+from tms.conditions import entity_ruler_patterns  # noqa: E402
 
 
 def build(output: Path) -> Path:

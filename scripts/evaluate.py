@@ -39,8 +39,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.conditions import GENERAL  # noqa: E402
-from actions.render import ASK_CONDITION, NOT_IN_SOURCES, PAYLOAD_KEY  # noqa: E402
+from tms.conditions import GENERAL  # noqa: E402
+from tms.render import ASK_CONDITION, NOT_IN_SOURCES, PAYLOAD_KEY  # noqa: E402
 from tests.conftest import stored_events  # noqa: E402
 from tests.running_assistant import RunningAssistant  # noqa: E402
 

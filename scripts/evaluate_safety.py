@@ -28,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.safety import EMERGENCY, URGENT, level_of  # noqa: E402
+from tms.safety import EMERGENCY, URGENT, level_of  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind" / "safety.yml"
 LABELLED = ROOT / "tests" / "safety" / "labelled.yml"
@@ -105,7 +105,7 @@ def report(name: str, messages: List[dict], got: List[Tuple[str, Optional[str]]]
 
 
 def offline(sets: Dict[str, dict], show: bool = False) -> None:
-    from actions.safety import detect
+    from tms.safety import detect
     from tms.encoder import shared_encoder
     from tms.safety_screen import shared_screen
 

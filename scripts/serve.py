@@ -29,8 +29,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from actions.knowledge import check_knowledge  # noqa: E402
-from actions.storage import (  # noqa: E402
+from tms.knowledge import check_knowledge  # noqa: E402
+from tms.storage import (  # noqa: E402
     LOCK_ENV_URL,
     LockStoreConfigError,
     describe_redis,

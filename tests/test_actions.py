@@ -7,8 +7,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerQuestion
-from actions.knowledge import load_knowledge
-from actions.names import (
+from tms.knowledge import load_knowledge
+from tms.names import (
     INTENT_INFORM_CONDITION,
     SLOT_CONDITION,
     SLOT_LAST_ENTRY,

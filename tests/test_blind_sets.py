@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.knowledge import load_knowledge
+from tms.knowledge import load_knowledge
 from scripts.evaluate import training_examples
 
 BLIND = Path(__file__).parent / "blind"

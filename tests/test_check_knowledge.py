@@ -1,5 +1,5 @@
 """The staff command that checks knowledge/."""
-from actions.check_knowledge import main
+from tms.check_knowledge import main
 
 
 def test_valid_knowledge_passes(small_knowledge, capsys):

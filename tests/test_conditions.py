@@ -1,7 +1,7 @@
 """How what patients type maps to the conditions the assistant knows."""
 import pytest
 
-from actions.conditions import (
+from tms.conditions import (
     PHANTOM_LIMB_PAIN,
     STROKE,
     entity_ruler_patterns,

@@ -2,9 +2,9 @@
 import re
 import shutil
 
-from actions.check_knowledge import main
-from actions.coverage import FALLS_BACK, NONE, OWN, coverage_rows, topic_findings
-from actions.knowledge import load_knowledge
+from tms.check_knowledge import main
+from tms.coverage import FALLS_BACK, NONE, OWN, coverage_rows, topic_findings
+from tms.knowledge import load_knowledge
 from tests.conftest import ROOT, TODAY
 
 

@@ -15,8 +15,8 @@ import pytest
 import redis
 import yaml
 
-from actions.check_knowledge import main as check_knowledge
-from actions.safety import response_name
+from tms.check_knowledge import main as check_knowledge
+from tms.safety import response_name
 from tests.conftest import stored_events
 from tests.running_assistant import RunningAssistant, port_open
 

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from actions.input_screen import (
+from tms.input_screen import (
     EMPTY,
     MAX_MESSAGE_CHARS,
     NO_WORDS,

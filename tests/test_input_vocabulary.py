@@ -1,11 +1,11 @@
-"""One vocabulary of input problems: actions/input_screen.py PROBLEMS. Each has its
+"""One vocabulary of input problems: tms/input_screen.py PROBLEMS. Each has its
 slot value, its rule and its domain response; a problem added in one place only would
 fall through to the fallback instead of its kind reply."""
 from pathlib import Path
 
 import yaml
 
-from actions.input_screen import PROBLEMS
+from tms.input_screen import PROBLEMS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.conditions import PHANTOM_LIMB_PAIN, STROKE
-from actions.knowledge import (
+from tms.conditions import PHANTOM_LIMB_PAIN, STROKE
+from tms.knowledge import (
     ERROR,
     WARNING,
     KnowledgeError,

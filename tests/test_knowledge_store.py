@@ -3,8 +3,8 @@ import logging
 
 import pytest
 
-from actions.knowledge import KnowledgeError
-from actions.knowledge_store import KnowledgeStore
+from tms.knowledge import KnowledgeError
+from tms.knowledge_store import KnowledgeStore
 
 
 class Clock:
@@ -42,7 +42,7 @@ def test_broken_edit_keeps_the_last_valid_knowledge_and_reports(knowledge_copy, 
                            "sources: [no_such_source]")
     knowledge_copy.replace("answers/cost.yml", "Self-pay rates run about",
                            "Self-pay rates are now about")  # a change in the same file
-    with caplog.at_level(logging.ERROR, logger="actions.knowledge_store"):
+    with caplog.at_level(logging.ERROR, logger="tms.knowledge_store"):
         clock.now += 1
         assert store.current() is before  # nothing half-applied
     assert "cites unknown source 'no_such_source'" in caplog.text
@@ -60,7 +60,7 @@ def test_broken_edit_keeps_the_last_valid_knowledge_and_reports(knowledge_copy, 
 def test_unchanged_files_are_not_revalidated(knowledge_copy, clock, monkeypatch):
     store = KnowledgeStore(knowledge_copy.root, check_interval=0, clock=clock)
     calls = []
-    monkeypatch.setattr("actions.knowledge_store.check_knowledge",
+    monkeypatch.setattr("tms.knowledge_store.check_knowledge",
                         lambda root: calls.append(root))
     for _ in range(5):
         clock.now += 1

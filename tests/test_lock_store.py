@@ -11,7 +11,7 @@ import pytest
 import redis
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 
-from actions.storage import LockStoreConfigError, describe_redis, redis_settings
+from tms.storage import LockStoreConfigError, describe_redis, redis_settings
 from addons.lock_store import ConfiguredLockStore
 from tests.running_assistant import ROOT
 

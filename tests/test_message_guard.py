@@ -3,7 +3,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.names import (
+from tms.names import (
     INPUT_PROBLEM,
     INTENT_BAD_INPUT,
     INTENT_EMERGENCY,

@@ -9,8 +9,8 @@ import sys
 import pytest
 import yaml
 
-from actions.coverage import answered_intents, topic_findings
-from actions.knowledge import load_knowledge
+from tms.coverage import answered_intents, topic_findings
+from tms.knowledge import load_knowledge
 from tests.conftest import KNOWLEDGE, ROOT, TODAY
 
 MODEL = ROOT / "models" / "tms-assistant.tar.gz"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.safety import (
+from tms.safety import (
     EMERGENCY,
     KINDS,
     LEVELS,

@@ -1,11 +1,11 @@
-"""One vocabulary of emergency and urgent kinds: actions/safety.py LEVELS. Every kind
+"""One vocabulary of emergency and urgent kinds: tms/safety.py LEVELS. Every kind
 has its domain response, its rule, its slot value, labelled development cases and
 descriptions for the meaning-based screen; nothing exists in one place only."""
 from pathlib import Path
 
 import yaml
 
-from actions.safety import KINDS, LEVELS, OTHER, response_name
+from tms.safety import KINDS, LEVELS, OTHER, response_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())

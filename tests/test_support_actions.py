@@ -10,7 +10,7 @@ from actions.actions import (
     ActionRecordFeedback,
     ActionSessionStart,
 )
-from actions.knowledge import load_knowledge
+from tms.knowledge import load_knowledge
 from tests.conftest import TODAY, make_tracker
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actions.safety import detect, told_as_history
+from tms.safety import detect, told_as_history
 from addons.semantic_nlu import CoveredIntentClassifier
 from tms.encoder import shared_encoder
 from tms.intent_model import IntentModel, Prediction

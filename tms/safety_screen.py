@@ -1,6 +1,6 @@
 """The second, meaning-based emergency screen.
 
-The rules in ``actions/safety.py`` catch the wordings they name. This screen catches
+The rules in ``tms/safety.py`` catch the wordings they name. This screen catches
 other wordings of the same thing: it compares the message's sentence vector (the one
 the NLU already computed, ``tms/encoder.py``) with curated descriptions of each
 emergency and urgent kind and with their look-alikes
@@ -22,7 +22,7 @@ from typing import Callable, List, Optional, Tuple
 import numpy as np
 import yaml
 
-from actions.safety import (CHEST_PAIN, FEVER_PAIN, HEAD_INJURY, HEADACHE, INFECTION,
+from tms.safety import (CHEST_PAIN, FEVER_PAIN, HEAD_INJURY, HEADACHE, INFECTION,
                             LEVELS, OVERDOSE, SEIZURE, STROKE_SIGNS, told_as_history)
 from tms.encoder import shared_encoder
 from tms.safety_model import Guess
@@ -86,7 +86,7 @@ class SafetyScreen:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         unknown = set(data["kinds"]) - set(LEVELS)
         if unknown:
-            raise ValueError(f"{path.name}: kinds not in actions/safety.py LEVELS: "
+            raise ValueError(f"{path.name}: kinds not in tms/safety.py LEVELS: "
                              f"{sorted(unknown)}")
         pairs: List[Tuple[str, str]] = [(kind, text) for kind, texts in
                                         data["kinds"].items() for text in texts]

@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
-from actions.conditions import ENTRY_CONDITIONS
+from tms.conditions import ENTRY_CONDITIONS
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 #: Serve knowledge from another folder (a clinic's own copy, or a test's).

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-from actions.knowledge import (
+from tms.knowledge import (
     ERROR,
     Finding,
     KnowledgeBase,

@@ -7,9 +7,9 @@ from typing import List, Set
 
 import yaml
 
-from actions.conditions import GENERAL, LABELS, PATIENT_CONDITIONS
-from actions.knowledge import ERROR, WARNING, Finding, KnowledgeBase
-from actions.names import (
+from tms.conditions import GENERAL, LABELS, PATIENT_CONDITIONS
+from tms.knowledge import ERROR, WARNING, Finding, KnowledgeBase
+from tms.names import (
     ACTION_ANSWER,
     INTENT_INFORM_CONDITION,
     INTENT_NOT_IN_SOURCES,

@@ -1,6 +1,6 @@
 """What patients asked that the assistant could not answer, for clinic staff.
 
-Usage: python -m actions.report [--since 2026-11-01] [--until 2026-11-30]
+Usage: python -m tms.report [--since 2026-11-01] [--until 2026-11-30]
                                 [--csv unanswered.csv] [--show CONVERSATION]
 
 Reads the conversation store (SQLite by default, PostgreSQL when TRACKER_STORE_URL is
@@ -25,8 +25,8 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 
 import sqlalchemy
 
-from actions.names import INTENT_OUT_OF_SCOPE, SLOT_FEEDBACK, SLOT_HANDOFF, SLOT_UNANSWERED
-from actions.storage import configured_url
+from tms.names import INTENT_OUT_OF_SCOPE, SLOT_FEEDBACK, SLOT_HANDOFF, SLOT_UNANSWERED
+from tms.storage import configured_url
 
 NOT_UNDERSTOOD = "not understood"
 OUT_OF_SCOPE = "outside what it covers"

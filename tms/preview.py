@@ -1,15 +1,15 @@
 """Show exactly what a patient would see for one topic and condition, on the web and
-by SMS. Usage: python -m actions.preview TOPIC [CONDITION] [--more]"""
+by SMS. Usage: python -m tms.preview TOPIC [CONDITION] [--more]"""
 from __future__ import annotations
 
 import argparse
 import sys
 from typing import List, Optional
 
-from actions import render
-from actions.answering import Answer, NeedCondition, select
-from actions.conditions import ENTRY_CONDITIONS, normalize_condition
-from actions.knowledge import KnowledgeError, load_knowledge
+from tms import render
+from tms.answering import Answer, NeedCondition, select
+from tms.conditions import ENTRY_CONDITIONS, normalize_condition
+from tms.knowledge import KnowledgeError, load_knowledge
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -10,16 +10,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Union
 
-from actions import render
-from actions.conditions import (
+from tms import render
+from tms.conditions import (
     GENERAL,
     PATIENT_CONDITIONS,
     THERAPY_CONDITION,
     normalize_condition,
     normalize_therapy,
 )
-from actions.knowledge import Entry, KnowledgeBase
-from actions.names import (
+from tms.knowledge import Entry, KnowledgeBase
+from tms.names import (
     INTENT_INFORM_CONDITION,
     INTENT_TELL_ME_MORE,
     SLOT_CONDITION,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping, Optional
 
-from actions import render
-from actions.answering import Turn
-from actions.knowledge import KnowledgeBase
-from actions.names import SLOT_FEEDBACK, SLOT_HANDOFF, SLOT_MISSES
+from tms import render
+from tms.answering import Turn
+from tms.knowledge import KnowledgeBase
+from tms.names import SLOT_FEEDBACK, SLOT_HANDOFF, SLOT_MISSES
 
 #: Why a handoff happened, recorded in the conversation for staff.
 ASKED = "asked"

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 from urllib.parse import urlsplit
 
-from actions.conditions import LABELS, PATIENT_CONDITIONS
-from actions.knowledge import Clinic, Entry, Source
-from actions.names import (
+from tms.conditions import LABELS, PATIENT_CONDITIONS
+from tms.knowledge import Clinic, Entry, Source
+from tms.names import (
     ENTITY_CONDITION,
     INTENT_FEEDBACK_NEGATIVE,
     INTENT_FEEDBACK_POSITIVE,

@@ -1,6 +1,6 @@
 """Check the answers and sources in knowledge/ and say what to fix.
 
-Usage: python -m actions.check_knowledge [--coverage] [KNOWLEDGE_DIR]
+Usage: python -m tms.check_knowledge [--coverage] [KNOWLEDGE_DIR]
 Exit status: 0 when the assistant can serve the content (warnings allowed), 1 when
 there are errors. A running assistant picks up valid edits within a few seconds.
 """
@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from actions.coverage import coverage_table, topic_findings
-from actions.knowledge import ERROR, check_knowledge, knowledge_dir
+from tms.coverage import coverage_table, topic_findings
+from tms.knowledge import ERROR, check_knowledge, knowledge_dir
 
 
 def main(argv: Optional[List[str]] = None) -> int:

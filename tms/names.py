@@ -29,7 +29,7 @@ INTENT_BAD_INPUT = "bad_input"
 # Emergencies: the intent the NLU predicts, and the entities (filling slots of the
 # same names) that carry the kind and the clinic's numbers into the reply
 INTENT_EMERGENCY = "emergency"
-#: See a doctor today (actions/safety.py: URGENT kinds).
+#: See a doctor today (tms/safety.py: URGENT kinds).
 INTENT_URGENT = "urgent"
 #: Help has been called: what to do until it arrives (a knowledge topic).
 INTENT_WHILE_WAITING = "while_waiting"

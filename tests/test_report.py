@@ -42,6 +42,8 @@ CONVERSATIONS = {
         said("how many sessions will my dad need", "personal_advice", DAY + 70),
         SlotSet("unanswered", "sessions/stroke", timestamp=DAY + 71)],
     "old-6": [said("an old unanswered question", "nlu_fallback", DAY - 40 * 86400)],
+    "mallory-7": [said('=HYPERLINK("http://x.example","\x1b[31mclick\x1b[0m")',
+                       "nlu_fallback", DAY + 80)],
 }
 
 
@@ -66,7 +68,7 @@ def run(store_url, monkeypatch, capsys, *args):
 def test_groups_similar_questions_with_counts(store_url, monkeypatch, capsys):
     out = run(store_url, monkeypatch, capsys)
     # alice's double miss also counts as a request for a person
-    assert "7 in 6 groups" in out
+    assert "8 in 7 groups" in out
     lines = out.splitlines()
     assert lines[2].startswith("   2  not understood")
     assert "drive home after" in lines[2]
@@ -102,3 +104,30 @@ def test_missing_store_is_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path}/nothing-here.db")
     with pytest.raises(SystemExit, match="no conversations table yet"):
         report.main([])
+
+
+def test_hostile_text_is_neither_a_formula_nor_a_terminal_escape(store_url, monkeypatch,
+                                                                 capsys, tmp_path):
+    path = tmp_path / "unanswered.csv"
+    out = run(store_url, monkeypatch, capsys, "--csv", str(path))
+    assert "\x1b" not in out and 'HYPERLINK("http://x.example","click")' in out
+    cells = [cell for row in csv.reader(path.open()) for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_conversation_codes_are_keyed_and_the_key_is_private(tmp_path, monkeypatch):
+    import hashlib
+    import stat
+
+    sender = "+15551234567"
+    assert report.conversation_code(sender, b"one") != report.conversation_code(sender,
+                                                                                b"two")
+    # not the plain hash, which anyone could recompute for every phone number
+    assert report.conversation_code(sender, b"one")[5:] != hashlib.sha256(
+        sender.encode()).hexdigest()[:10]
+    monkeypatch.delenv("TMS_REPORT_SECRET", raising=False)
+    key_file = tmp_path / "var" / "report.key"
+    first = report.report_key(key_file)
+    assert report.report_key(key_file) == first and len(first) == 64
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600

@@ -7,8 +7,10 @@ Reads the conversation store (SQLite by default, PostgreSQL when TRACKER_STORE_U
 set) and lists, grouped by similar wording with counts: questions not understood,
 questions outside what the assistant covers, questions with no sourced answer,
 requests for a person, and answers marked "Not helpful". It shows message text only:
-no sender ids (conversations are named by a one-way code), and e-mail addresses and
-phone numbers inside messages are masked.
+no sender ids (conversations are named by a keyed one-way code: HMAC-SHA-256 with a
+local secret, so a phone number cannot be recovered by trying them all), e-mail
+addresses and phone numbers inside messages are masked, control characters never
+reach the terminal, and no CSV cell can start a spreadsheet formula.
 """
 from __future__ import annotations
 
@@ -16,7 +18,10 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
+import secrets
 import re
 import sys
 from dataclasses import dataclass, field
@@ -60,13 +65,43 @@ class Group:
     items: List[Item] = field(default_factory=list)
 
 
-def conversation_code(sender_id: str) -> str:
-    """A stable, one-way name for a conversation: no sender id in the report."""
-    return "conv-" + hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:10]
+#: The report's secret key: TMS_REPORT_SECRET, else this file (made on first use,
+#: readable by its owner only).
+KEY_FILE = Path(__file__).resolve().parent.parent / "var" / "report.key"
+# Terminal escapes and other control characters (newlines are kept).
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def report_key(path: Optional[Path] = None) -> bytes:
+    configured = os.environ.get("TMS_REPORT_SECRET")
+    if configured:
+        return configured.encode("utf-8")
+    path = path or KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("utf-8")
+
+
+def conversation_code(sender_id: str, key: Optional[bytes] = None) -> str:
+    """A stable, keyed one-way name for a conversation: no sender id in the report."""
+    digest = hmac.new(key or report_key(), sender_id.encode("utf-8"), hashlib.sha256)
+    return "conv-" + digest.hexdigest()[:10]
 
 
 def mask(text: str) -> str:
-    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text or ""))
+    """Masked e-mail addresses and phone numbers, no control characters."""
+    return _CONTROL.sub("", _PHONE.sub("[phone]", _EMAIL.sub("[email]", text or "")))
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _events(url: str, since: float, until: float) -> Iterator[Tuple[str, str, float,
@@ -104,10 +139,11 @@ def collect(events: Iterable[Tuple[str, str, float, dict]]) -> List[Item]:
     """The unanswered moments, each with the patient's own words."""
     items: List[Item] = []
     current, last, before_last = None, "", ""
+    key = report_key()
     for sender, kind, when, data in events:
         if sender != current:
             current, last, before_last = sender, "", ""
-        code = conversation_code(sender)
+        code = conversation_code(sender, key)
         if kind == "user":
             before_last, last = last, data.get("text") or ""
             intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
@@ -181,9 +217,9 @@ def write_csv(groups: List[Group], path: Path) -> None:
         writer.writerow(["category", "count", "example", "example_conversation",
                          "all_wordings"])
         for g in groups:
-            writer.writerow([g.category, len(g.items), mask(g.example.text),
-                             g.example.conversation,
-                             " | ".join(sorted({mask(i.text) for i in g.items}))])
+            writer.writerow([csv_cell(cell) for cell in (
+                g.category, len(g.items), mask(g.example.text), g.example.conversation,
+                " | ".join(sorted({mask(i.text) for i in g.items})))])
 
 
 def show(url: str, code: str) -> str:
@@ -193,7 +229,8 @@ def show(url: str, code: str) -> str:
         with engine.connect() as connection:
             senders = [row[0] for row in connection.execute(sqlalchemy.text(
                 "SELECT DISTINCT sender_id FROM events"))]
-            sender = next((s for s in senders if conversation_code(s) == code), None)
+            key = report_key()
+            sender = next((s for s in senders if conversation_code(s, key) == code), None)
             if sender is None:
                 return f"No conversation {code} in the store."
             rows = connection.execute(sqlalchemy.text(

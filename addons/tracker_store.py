@@ -8,6 +8,7 @@ keep them in PostgreSQL, which several Rasa servers can share.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, Optional, Text
 
@@ -21,6 +22,16 @@ from tms.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-expo
 logger = logging.getLogger(__name__)
 
 
+def owner_only(database: Path) -> None:
+    """Health conversations are readable by the server's own user only: the folder
+    (when made here) 0700, the SQLite file 0600 (made now if new; tightened if not).
+    SQLite gives its journal files the database file's permissions."""
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(database, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    os.chmod(database, 0o600)
+
+
 class ConfiguredSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database comes from ``TRACKER_STORE_URL``."""
 
@@ -29,6 +40,6 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         url = configured_url()
         parsed = make_url(url)
         if parsed.drivername.startswith("sqlite") and parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            owner_only(Path(parsed.database))
         logger.info("Conversations are stored in %s", describe(url))
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)

@@ -54,6 +54,20 @@ def test_sqlite_store_keeps_conversations_across_restarts(tmp_path, monkeypatch)
     assert db.is_file()
 
 
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path, monkeypatch):
+    import stat
+
+    made = tmp_path / "new" / "conversations.db"
+    existing = tmp_path / "existing.db"
+    existing.write_bytes(b"")
+    existing.chmod(0o644)  # as an older version left it
+    for db in (made, existing):
+        monkeypatch.setenv(ENV_URL, f"sqlite:///{db}")
+        ConfiguredSQLTrackerStore(domain=DOMAIN).engine.dispose()
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(made.parent.stat().st_mode) & 0o077 == 0
+
+
 def test_postgres_store_keeps_conversations_across_restarts(postgres_database,
                                                              monkeypatch):
     monkeypatch.setenv(ENV_URL, postgres_database)

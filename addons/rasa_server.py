@@ -6,7 +6,8 @@ that renames it stops the server with the reason instead of silently dropping it
 1. Button payloads only from our own buttons (``addons/payload_guard.py``).
 2. A time limit on the action server, and a reply of the Rasa server's own when it
    fails (``addons/action_guard.py``).
-3. One measured speed-up:
+3. Requests bounded at the door (``addons/door.py``).
+4. One measured speed-up:
 
 Rasa 3.6 checks every action-server response with ``jsonschema.validate``, which
 rebuilds the validator and re-checks the large event schema on each call: about
@@ -22,6 +23,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
 from addons.action_guard import install_action_guard
+from addons.door import install_door_limits
 from addons.payload_guard import install_payload_guard
 
 
@@ -55,6 +57,7 @@ def main() -> None:
     install_cached_action_validation()
     install_payload_guard()
     install_action_guard()
+    install_door_limits()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -1,0 +1,81 @@
+"""Bounded at the door: the REST webhook checks a request before Rasa reads it.
+
+Rasa 3.6 reads bodies up to Sanic's 100 MB default, answers a body that is not a
+JSON object with a 500, puts a request without ``sender`` into one shared
+conversation named "default", and accepts sender ids of any length (PostgreSQL's
+255-character column then silently moves that conversation to memory). Here, for
+every route: bodies over ``MAX_BODY_BYTES`` get 413 before any handler sees them
+(Sanic itself is also told the limit; where it does not apply it, the body is still
+read up to Sanic's own limit, then refused); for the REST webhook: a body that is not a JSON object with a ``sender`` of 1 to
+``MAX_SENDER_CHARS`` characters and a text ``message`` gets a 400 that says what is
+wrong, and nothing is stored; a message longer than ``MAX_CHANNEL_CHARS`` is cut to
+that length before Rasa reads it (it still gets the kind "too long" reply).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import rasa.core.run
+from sanic import response
+
+from tms.input_screen import MAX_CHANNEL_CHARS
+
+#: Generous for a chat message (a pasted letter still gets the kind "too long" reply),
+#: far under Sanic's 100 MB default.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_SENDER_CHARS = 128
+REST_WEBHOOK = "/webhooks/rest/webhook"
+
+
+def rest_problem(body: Any) -> Optional[str]:
+    """What is wrong with a REST webhook body, or None."""
+    if not isinstance(body, dict):
+        return "The body must be a JSON object with 'sender' and 'message'."
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip():
+        return "'sender' is required: a text naming the conversation."
+    if len(sender) > MAX_SENDER_CHARS:
+        return f"'sender' must be at most {MAX_SENDER_CHARS} characters."
+    if not isinstance(message, str):
+        return "'message' is required and must be text."
+    return None
+
+
+def install_door_limits() -> None:
+    """Make Rasa's app refuse oversized and malformed requests before reading them."""
+    original = getattr(rasa.core.run, "configure_app", None)
+    if original is None or getattr(original, "_door_limits", False):
+        raise RuntimeError("Rasa's rasa.core.run.configure_app is missing or already "
+                           "patched: the door limits cannot be installed on this Rasa")
+
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        app = original(*args, **kwargs)
+        app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+
+        async def check_rest_body(request: Any) -> Any:
+            try:
+                size = int(request.headers.get("content-length") or 0)
+            except ValueError:
+                size = 0
+            if size > MAX_BODY_BYTES or len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": f"The body must be at most "
+                                      f"{MAX_BODY_BYTES} bytes."}, status=413)
+            if request.method != "POST" or request.path.rstrip("/") != REST_WEBHOOK:
+                return None
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 - Sanic's error for a body that is not JSON
+                body = None
+            problem = rest_problem(body)
+            if problem:
+                return response.json({"error": problem}, status=400)
+            if len(body["message"]) > MAX_CHANNEL_CHARS:
+                # Stored capped, as the other channels do; still "too long" to the NLU.
+                request.parsed_json = dict(body, message=body["message"][:MAX_CHANNEL_CHARS])
+            return None
+
+        app.register_middleware(check_rest_body, "request")
+        return app
+
+    configure_app._door_limits = True  # type: ignore[attr-defined]
+    rasa.core.run.configure_app = configure_app

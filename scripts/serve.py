@@ -104,6 +104,19 @@ def lock_store_problem(url: str) -> Optional[str]:
     return None
 
 
+def workers_problem(workers: str) -> Optional[str]:
+    """Why SANIC_WORKERS cannot be used without a shared lock store, or None."""
+    try:
+        count = int(workers or 1)
+    except ValueError:
+        return f"SANIC_WORKERS must be a whole number, not {workers!r}."
+    if count > 1:
+        return (f"SANIC_WORKERS={count} needs {LOCK_ENV_URL} (Redis): workers with "
+                "locks in their own memory could answer one patient's messages out of "
+                "order. Set LOCK_STORE_URL=redis://localhost:6379/1, or run one worker.")
+    return None
+
+
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -148,7 +161,8 @@ def main(argv: Optional[List[str]] = None) -> int:
               "again.", file=sys.stderr)
         return 2
     lock_url = os.environ.get(LOCK_ENV_URL, "").strip()
-    problem = lock_store_problem(lock_url) if lock_url else None
+    problem = (lock_store_problem(lock_url) if lock_url
+               else workers_problem(os.environ.get("SANIC_WORKERS", "")))
     if problem:
         print(problem, file=sys.stderr)
         return 2

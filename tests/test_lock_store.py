@@ -73,3 +73,38 @@ def test_unreachable_redis_stops_the_start_with_a_clear_message():
     assert ("LOCK_STORE_URL: Redis at redis://localhost:1/1 did not answer"
             in result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def test_a_redis_outage_falls_back_to_memory_and_back(monkeypatch, caplog):
+    import logging
+
+    store = ConfiguredLockStore(url=REDIS_URL)
+    conversation = f"patient-{uuid.uuid4().hex[:8]}"
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Redis is down")
+
+    with caplog.at_level(logging.WARNING, logger="addons.lock_store"):
+        monkeypatch.setattr(store.store.red, "get", down)
+        monkeypatch.setattr(store.store.red, "set", down)
+
+        async def answer():
+            async with store.lock(conversation):
+                return "replied"
+
+        assert asyncio.run(answer()) == "replied"  # no error for the patient
+        assert "unavailable" in caplog.text
+        monkeypatch.undo()
+        assert asyncio.run(answer()) == "replied"
+        assert "answers again" in caplog.text
+
+
+@pytest.mark.parametrize("workers, refused", [("", False), ("1", False), ("3", True),
+                                              ("many", True)])
+def test_several_workers_without_redis_are_refused_with_the_reason(workers, refused):
+    from scripts.serve import workers_problem
+
+    problem = workers_problem(workers)
+    assert bool(problem) is refused
+    if workers == "3":
+        assert "LOCK_STORE_URL" in problem

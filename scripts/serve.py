@@ -180,9 +180,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     # reset to its default in the servers, so they stop on SIGINT too.)
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    # The action server is internal: only the Rasa server on this machine calls it.
+    # ACTION_HOST=0.0.0.0 opens it to other machines (put it behind a firewall then).
     actions = subprocess.Popen(
         [python, "-m", "rasa_sdk", "--actions", "actions",
-         "--port", str(args.action_port)], cwd=ROOT, env=env)
+         "--port", str(args.action_port)], cwd=ROOT,
+        env=dict(env, SANIC_HOST=os.environ.get("ACTION_HOST", "127.0.0.1")))
     rasa = subprocess.Popen(
         [python, "-m", "addons.rasa_server", "run", "--model", str(args.model),
          "--endpoints", str(_endpoints_for(args.action_port)),

@@ -56,3 +56,24 @@ def test_a_paused_action_server_never_silences_the_assistant(assistant):
     finally:
         os.kill(pid, signal.SIGCONT)
     assert "Sources:" in assistant.say(sender, "how many sessions would i need")
+
+
+def test_the_action_server_listens_on_loopback_only(assistant):
+    import socket
+
+    addresses = subprocess.run(["hostname", "-I"], capture_output=True,
+                               text=True).stdout.split()
+    outside = next((a for a in addresses if ":" not in a and not a.startswith("127.")),
+                   None)
+    if outside is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    with socket.socket() as inside:
+        inside.settimeout(2)
+        assert inside.connect_ex(("127.0.0.1", assistant.action_port)) == 0
+    with socket.socket() as other:
+        other.settimeout(2)
+        assert other.connect_ex((outside, assistant.action_port)) != 0
+    # the Rasa server itself still answers from outside (channels reach it)
+    with socket.socket() as rasa:
+        rasa.settimeout(2)
+        assert rasa.connect_ex((outside, assistant.rasa_port)) == 0

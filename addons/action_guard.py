@@ -26,6 +26,7 @@ from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
+from addons.patching import replace
 from tms.knowledge import clinic_contact
 
 logger = logging.getLogger(__name__)
@@ -45,24 +46,23 @@ def unavailable_reply() -> str:
 
 def install_action_guard() -> None:
     """Give RemoteAction.run a time limit and a reply of its own on failure."""
-    original = getattr(RemoteAction, "run", None)
-    if original is None or getattr(original, "_action_guard", False):
-        raise RuntimeError("Rasa's RemoteAction.run is missing or already patched: the "
-                           "action guard cannot be installed on this Rasa")
 
-    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any,
-                  domain: Any) -> List[Event]:
-        try:
-            return await asyncio.wait_for(
-                original(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_S)
-        except ActionExecutionRejection:
-            raise
-        except (asyncio.TimeoutError, RasaException) as error:
-            logger.warning("The action server did not run %s (%s): the Rasa server "
-                           "replied by itself.", self.name(), type(error).__name__)
-            if self.name() == ACTION_SESSION_START_NAME:
-                return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
-            return [BotUttered(unavailable_reply(), metadata={"utter_action": UNAVAILABLE})]
+    def make(original: Any) -> Any:
+        async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any,
+                      domain: Any) -> List[Event]:
+            try:
+                return await asyncio.wait_for(
+                    original(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_S)
+            except ActionExecutionRejection:
+                raise
+            except (asyncio.TimeoutError, RasaException) as error:
+                logger.warning("The action server did not run %s (%s): the Rasa server "
+                               "replied by itself.", self.name(), type(error).__name__)
+                if self.name() == ACTION_SESSION_START_NAME:
+                    return await ActionSessionStart().run(output_channel, nlg, tracker,
+                                                          domain)
+                return [BotUttered(unavailable_reply(),
+                                   metadata={"utter_action": UNAVAILABLE})]
+        return run
 
-    run._action_guard = True  # type: ignore[attr-defined]
-    RemoteAction.run = run  # type: ignore[assignment]
+    replace(RemoteAction, "run", make, "the action guard")

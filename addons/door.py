@@ -18,6 +18,7 @@ from typing import Any, Optional
 import rasa.core.run
 from sanic import response
 
+from addons.patching import replace
 from tms.input_screen import MAX_CHANNEL_CHARS
 
 #: Generous for a chat message (a pasted letter still gets the kind "too long" reply),
@@ -41,41 +42,39 @@ def rest_problem(body: Any) -> Optional[str]:
     return None
 
 
+async def check_request(request: Any) -> Any:
+    """Sanic request middleware: a 413 or 400 response, or None to go on."""
+    try:
+        size = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        size = 0
+    if size > MAX_BODY_BYTES or len(request.body or b"") > MAX_BODY_BYTES:
+        return response.json({"error": f"The body must be at most "
+                              f"{MAX_BODY_BYTES} bytes."}, status=413)
+    if request.method != "POST" or request.path.rstrip("/") != REST_WEBHOOK:
+        return None
+    try:
+        body = request.json
+    except Exception:  # noqa: BLE001 - Sanic's error for a body that is not JSON
+        body = None
+    problem = rest_problem(body)
+    if problem:
+        return response.json({"error": problem}, status=400)
+    if len(body["message"]) > MAX_CHANNEL_CHARS:
+        # Stored capped, as the other channels do; still "too long" to the NLU.
+        request.parsed_json = dict(body, message=body["message"][:MAX_CHANNEL_CHARS])
+    return None
+
+
 def install_door_limits() -> None:
     """Make Rasa's app refuse oversized and malformed requests before reading them."""
-    original = getattr(rasa.core.run, "configure_app", None)
-    if original is None or getattr(original, "_door_limits", False):
-        raise RuntimeError("Rasa's rasa.core.run.configure_app is missing or already "
-                           "patched: the door limits cannot be installed on this Rasa")
 
-    def configure_app(*args: Any, **kwargs: Any) -> Any:
-        app = original(*args, **kwargs)
-        app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    def make(original: Any) -> Any:
+        def configure_app(*args: Any, **kwargs: Any) -> Any:
+            app = original(*args, **kwargs)
+            app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+            app.register_middleware(check_request, "request")
+            return app
+        return configure_app
 
-        async def check_rest_body(request: Any) -> Any:
-            try:
-                size = int(request.headers.get("content-length") or 0)
-            except ValueError:
-                size = 0
-            if size > MAX_BODY_BYTES or len(request.body or b"") > MAX_BODY_BYTES:
-                return response.json({"error": f"The body must be at most "
-                                      f"{MAX_BODY_BYTES} bytes."}, status=413)
-            if request.method != "POST" or request.path.rstrip("/") != REST_WEBHOOK:
-                return None
-            try:
-                body = request.json
-            except Exception:  # noqa: BLE001 - Sanic's error for a body that is not JSON
-                body = None
-            problem = rest_problem(body)
-            if problem:
-                return response.json({"error": problem}, status=400)
-            if len(body["message"]) > MAX_CHANNEL_CHARS:
-                # Stored capped, as the other channels do; still "too long" to the NLU.
-                request.parsed_json = dict(body, message=body["message"][:MAX_CHANNEL_CHARS])
-            return None
-
-        app.register_middleware(check_rest_body, "request")
-        return app
-
-    configure_app._door_limits = True  # type: ignore[attr-defined]
-    rasa.core.run.configure_app = configure_app
+    replace(rasa.core.run, "configure_app", make, "the door limits")

@@ -16,6 +16,8 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 
+from addons.patching import replace
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,20 +45,17 @@ def as_typed(text: str, events: Iterable[Any]) -> str:
 
 def install_payload_guard() -> None:
     """Make the processor check payloads against what was offered before parsing."""
-    original = getattr(MessageProcessor, "parse_message", None)
-    if original is None or getattr(original, "_payload_guard", False):
-        raise RuntimeError("Rasa's MessageProcessor.parse_message is missing or already "
-                           "patched: the payload guard cannot be installed on this Rasa")
 
-    async def parse_message(self: MessageProcessor, message: Any, tracker: Any = None,
-                            only_output_properties: bool = True) -> Any:
-        events = tracker.events if tracker is not None else ()
-        checked = as_typed(message.text, events)
-        if checked != (message.text or "").strip():
-            logger.info("A typed message started with '/' but is no offered payload: "
-                        "read as text.")
-        message.text = checked
-        return await original(self, message, tracker, only_output_properties)
+    def make(original: Any) -> Any:
+        async def parse_message(self: MessageProcessor, message: Any, tracker: Any = None,
+                                only_output_properties: bool = True) -> Any:
+            events = tracker.events if tracker is not None else ()
+            checked = as_typed(message.text, events)
+            if checked != (message.text or "").strip():
+                logger.info("A typed message started with '/' but is no offered "
+                            "payload: read as text.")
+            message.text = checked
+            return await original(self, message, tracker, only_output_properties)
+        return parse_message
 
-    parse_message._payload_guard = True  # type: ignore[attr-defined]
-    MessageProcessor.parse_message = parse_message  # type: ignore[assignment]
+    replace(MessageProcessor, "parse_message", make, "the payload guard")

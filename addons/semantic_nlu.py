@@ -174,11 +174,8 @@ class CoveredIntentClassifier(GraphComponent):
         """The learned emergency reader: the screen's descriptions against their
         look-alikes and every ordinary training question."""
         kind_vectors, kinds, look_alikes = shared_screen().training_vectors()
-        ordinary = ~np.isin(self._model.example_intents,
-                            [self._model.intents.index(i) for i in SAFETY_INTENTS
-                             if i in self._model.intents])
-        return SafetyModel.train(kind_vectors, kinds,
-                                 np.vstack([look_alikes, self._model.examples[ordinary]]))
+        ordinary = self._model.examples_excluding(SAFETY_INTENTS)
+        return SafetyModel.train(kind_vectors, kinds, np.vstack([look_alikes, ordinary]))
 
     def _knowledge(self):
         root = Path(self._config["knowledge_dir"]) if self._config["knowledge_dir"] \

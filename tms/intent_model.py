@@ -62,6 +62,7 @@ class IntentModel:
         self.bias = bias.astype(np.float32)
         self.examples = examples.astype(np.float32)  # unit vectors, one per example
         self.example_intents = example_intents.astype(np.int32)
+        self._excluding: Dict[tuple, np.ndarray] = {}
 
     # ----------------------------------------------------------------- features
     def _word_vector(self, text: str) -> np.ndarray:
@@ -115,14 +116,22 @@ class IntentModel:
             return 0.0
         return float((self.examples[mask] @ sentence).max())
 
+    def examples_excluding(self, excluded: Sequence[str]) -> np.ndarray:
+        """The example vectors of every intent not in ``excluded``: selected once per
+        set of exclusions, not copied again for every message."""
+        key = tuple(sorted(excluded))
+        if key not in self._excluding:
+            drop = [self.intents.index(i) for i in key if i in self.intents]
+            self._excluding[key] = self.examples[~np.isin(self.example_intents, drop)]
+        return self._excluding[key]
+
     def nearest_excluding(self, sentence: np.ndarray, excluded: Sequence[str]) -> float:
         """Cosine similarity of the message to the closest example of any intent not
         in ``excluded``: how much it reads like an ordinary, trained question."""
-        drop = [self.intents.index(i) for i in excluded if i in self.intents]
-        mask = ~np.isin(self.example_intents, drop)
-        if not mask.any():
+        examples = self.examples_excluding(excluded)
+        if not len(examples):
             return 0.0
-        return float((self.examples[mask] @ sentence).max())
+        return float((examples @ sentence).max())
 
     # -------------------------------------------------------------- persistence
     def save(self, directory: Path) -> None:

@@ -13,6 +13,7 @@ from typing import List, Optional
 
 from tms.coverage import coverage_table, topic_findings
 from tms.knowledge import ERROR, check_knowledge, knowledge_dir
+from tms.knowledge_store import approve
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -34,6 +35,9 @@ def main(argv: Optional[List[str]] = None) -> int:
               "assistant keeps serving the last valid version until they are fixed; "
               "a stopped one will not start with them.")
         return 1
+    # A running assistant refuses an edit that drops answers or topics unless it was
+    # checked here: this content is now approved.
+    approve(args.root or knowledge_dir())
     if args.coverage:
         print("\n" + coverage_table(knowledge))
     print(f"\nOK: {len(knowledge.entries)} answers on {len(knowledge.topics)} topics, "

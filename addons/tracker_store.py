@@ -4,22 +4,58 @@ By default conversations go to an SQLite file inside the project (``var/``), so 
 clinic can start with nothing else installed and a restart forgets nothing. Set
 ``TRACKER_STORE_URL`` (e.g. ``postgresql://rasa:secret@db.internal:5432/rasa``) to
 keep them in PostgreSQL, which several Rasa servers can share.
+
+When the database fails (down, restarting, unreachable), patients still get replies:
+the conversation continues from this server's memory, each turn is queued, and the
+queue is written, in order, as soon as the database answers again. PostgreSQL gets
+connect and statement timeouts, and after a failure the database is tried again
+only every ``RETRY_S`` seconds, so an outage costs a reply at most one timeout, not
+one per message.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import time
+from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Optional, Text
+from typing import Any, Callable, Dict, Optional, Text, Tuple
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from tms.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)
 
 logger = logging.getLogger(__name__)
+
+#: PostgreSQL: give up connecting after this long, and on any statement after that.
+CONNECT_TIMEOUT_S = 3
+STATEMENT_TIMEOUT_MS = 5000
+#: After a failure, the database is tried again at most this often.
+RETRY_S = 5.0
+#: Conversations kept in memory to continue from during an outage (the trackers
+#: Rasa is working on anyway: references, not copies).
+RECENT_CONVERSATIONS = 500
+#: Conversations whose unwritten turns are queued; beyond it the oldest queued
+#: conversation is dropped with an error in the log (a very long outage).
+MAX_QUEUED_CONVERSATIONS = 20000
+
+
+def with_timeouts(url: str) -> str:
+    """A PostgreSQL URL with connect and statement timeouts, unless it sets its own."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        return url
+    query = dict(parsed.query)
+    query.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
+    query.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+    return parsed.set(query=query).render_as_string(hide_password=False)
 
 
 def owner_only(database: Path) -> None:
@@ -33,13 +69,143 @@ def owner_only(database: Path) -> None:
 
 
 class ConfiguredSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore whose database comes from ``TRACKER_STORE_URL``."""
+    """SQLTrackerStore whose database comes from ``TRACKER_STORE_URL``, and which
+    keeps answering, and queues what it could not write, while the database fails."""
 
     def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
-                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+                 event_broker: Optional[EventBroker] = None,
+                 clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
         url = configured_url()
         parsed = make_url(url)
         if parsed.drivername.startswith("sqlite") and parsed.database:
             owner_only(Path(parsed.database))
         logger.info("Conversations are stored in %s", describe(url))
+        url = with_timeouts(url)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        # Connections found dead (after a database restart) are replaced, not used.
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True,
+                                       **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._clock = clock
+        self._down_until = 0.0
+        #: sender -> (latest tracker, how many of its events the database has)
+        self._recent: "OrderedDict[str, Tuple[DialogueStateTracker, int]]" = OrderedDict()
+        #: sender -> (latest tracker, how many of its events the database has), for
+        #: conversations with turns not yet written; oldest first.
+        self._queued: "OrderedDict[str, Tuple[DialogueStateTracker, int]]" = OrderedDict()
+
+    # -- reading ---------------------------------------------------------------
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._read(sender_id, all_sessions=False)
+
+    async def retrieve_full_tracker(self, conversation_id: Text
+                                    ) -> Optional[DialogueStateTracker]:
+        return await self._read(conversation_id, all_sessions=True)
+
+    async def _read(self, sender_id: Text, all_sessions: bool
+                    ) -> Optional[DialogueStateTracker]:
+        self._flush()
+        if sender_id in self._queued:  # newer than what the database has
+            return self._queued[sender_id][0]
+        if self._available():
+            try:
+                tracker = await self._retrieve(sender_id, all_sessions)
+            except SQLAlchemyError as error:
+                self._failed("read", error)
+            else:
+                if tracker is None:
+                    self._recent.pop(sender_id, None)
+                elif not all_sessions:
+                    self._remember(sender_id, tracker, len(tracker.events))
+                return tracker
+        known = self._recent.get(sender_id)
+        return known[0] if known else None
+
+    # -- writing ---------------------------------------------------------------
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        sender = tracker.sender_id
+        if self.event_broker is not None:
+            await self.stream_events(tracker)
+        self._flush()
+        stored = self._stored_count(sender)
+        if sender not in self._queued and self._available():
+            try:
+                self._write(sender, tracker, stored)
+                self._remember(sender, tracker, len(tracker.events))
+                return
+            except SQLAlchemyError as error:
+                self._failed("write", error)
+        self._queue(sender, tracker, stored)
+
+    def _stored_count(self, sender: str) -> int:
+        for place in (self._queued, self._recent):
+            if sender in place:
+                return place[sender][1]
+        return 0
+
+    def _write(self, sender: str, tracker: DialogueStateTracker, stored: int) -> None:
+        """Append the events after the first ``stored`` (those the database has)."""
+        events = list(tracker.events)[stored:]
+        if not events:
+            return
+        with self.session_scope() as session:
+            for event in events:
+                data = event.as_dict()
+                session.add(self.SQLEvent(
+                    sender_id=sender, type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+                    action_name=data.get("name"), data=json.dumps(data)))
+            session.commit()
+
+    def _queue(self, sender: str, tracker: DialogueStateTracker, stored: int) -> None:
+        first = sender not in self._queued
+        self._queued[sender] = (tracker, stored)
+        self._remember(sender, tracker, stored)
+        if first:
+            logger.warning("Conversation %s is kept in memory until the database "
+                           "answers again (%d conversation(s) waiting).", sender,
+                           len(self._queued))
+        while len(self._queued) > MAX_QUEUED_CONVERSATIONS:
+            dropped, _ = self._queued.popitem(last=False)
+            logger.error("Too many conversations waiting for the database: the "
+                         "unwritten turns of %s are dropped.", dropped)
+
+    def _flush(self) -> None:
+        """Write the queued conversations, oldest first, when the database is due."""
+        if not self._queued or not self._available():
+            return
+        written = 0
+        while self._queued:
+            sender, (tracker, stored) = next(iter(self._queued.items()))
+            try:
+                self._write(sender, tracker, stored)
+            except SQLAlchemyError as error:
+                self._failed("write queued turns", error)
+                return
+            del self._queued[sender]
+            self._remember(sender, tracker, len(tracker.events))
+            written += 1
+        logger.warning("The database answers again: %d queued conversation(s) "
+                       "written.", written)
+
+    # -- state -----------------------------------------------------------------
+    def _remember(self, sender: str, tracker: DialogueStateTracker, stored: int) -> None:
+        self._recent[sender] = (tracker, stored)
+        self._recent.move_to_end(sender)
+        while len(self._recent) > RECENT_CONVERSATIONS:
+            self._recent.popitem(last=False)
+
+    def _available(self) -> bool:
+        return self._clock() >= self._down_until
+
+    def _failed(self, what: str, error: Exception) -> None:
+        self._down_until = self._clock() + RETRY_S
+        logger.error("The conversation database failed to %s (%s); replies go on "
+                     "from memory and turns are queued until it answers (tried again "
+                     "in %.0f s).", what, str(error).splitlines()[0], RETRY_S)
+
+    @property
+    def queued_conversations(self) -> int:
+        return len(self._queued)

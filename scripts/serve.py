@@ -1,4 +1,5 @@
-"""Start the action server and the Rasa server together; stop both on Ctrl-C.
+"""Start the action server and the Rasa server together; start either again when it
+stops (after a growing pause); stop both on Ctrl-C.
 
 Usage: python scripts/serve.py [--rasa-port 5005] [--action-port 5055]
                                [--widget-port 8080] [--model models/tms-assistant.tar.gz]
@@ -138,6 +139,52 @@ def _stop(processes: List[subprocess.Popen]) -> None:
             process.wait()
 
 
+#: Pauses before restarting a server that stopped: 1 s, then longer while it keeps
+#: stopping, at most 30 s. A server that has run for STEADY_S counts as well again.
+RESTART_DELAYS_S = (1, 2, 4, 8, 16, 30)
+STEADY_S = 60.0
+
+
+class Supervised:
+    """One server process, started again when it stops."""
+
+    def __init__(self, name: str, command: List[str], env: dict,
+                 clock=time.monotonic) -> None:
+        self.name = name
+        self.command = command
+        self.env = env
+        self.clock = clock
+        self.process: Optional[subprocess.Popen] = None
+        self.started = 0.0
+        self.failures = 0
+        self.restart_at: Optional[float] = None
+
+    def start(self) -> "Supervised":
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        self.started = self.clock()
+        self.restart_at = None
+        return self
+
+    def stopped(self) -> bool:
+        return self.process is None or self.process.poll() is not None
+
+    def keep_up(self) -> None:
+        now = self.clock()
+        if not self.stopped():
+            if now - self.started >= STEADY_S:
+                self.failures = 0
+            return
+        if self.restart_at is None:
+            delay = RESTART_DELAYS_S[min(self.failures, len(RESTART_DELAYS_S) - 1)]
+            self.failures += 1
+            print(f"The {self.name} stopped (exit code {self.process.returncode}); "
+                  f"starting it again in {delay} s.", file=sys.stderr, flush=True)
+            self.restart_at = now + delay
+        elif now >= self.restart_at:
+            self.start()
+            print(f"The {self.name} was started again.", file=sys.stderr, flush=True)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa-port", type=int,
@@ -182,22 +229,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     # The action server is internal: only the Rasa server on this machine calls it.
     # ACTION_HOST=0.0.0.0 opens it to other machines (put it behind a firewall then).
-    actions = subprocess.Popen(
+    actions = Supervised(
+        "action server",
         [python, "-m", "rasa_sdk", "--actions", "actions",
-         "--port", str(args.action_port)], cwd=ROOT,
-        env=dict(env, SANIC_HOST=os.environ.get("ACTION_HOST", "127.0.0.1")))
-    rasa = subprocess.Popen(
+         "--port", str(args.action_port)],
+        dict(env, SANIC_HOST=os.environ.get("ACTION_HOST", "127.0.0.1"))).start()
+    rasa = Supervised(
+        "Rasa server",
         [python, "-m", "addons.rasa_server", "run", "--model", str(args.model),
          "--endpoints", str(_endpoints_for(args.action_port)),
          "--credentials", str(ROOT / "credentials.yml"),
-         "--port", str(args.rasa_port)], cwd=ROOT, env=env)
-    processes = [actions, rasa]
+         "--port", str(args.rasa_port)], env).start()
+    servers = [actions, rasa]
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
         checks = [f"http://localhost:{args.action_port}/health",
                   f"http://localhost:{args.rasa_port}/"]
         while not all(_ready(url) for url in checks):
-            if any(p.poll() is not None for p in processes):
+            if any(server.stopped() for server in servers):
                 print("A server stopped while starting; see the messages above.",
                       file=sys.stderr)
                 return 1
@@ -218,15 +267,19 @@ def main(argv: Optional[List[str]] = None) -> int:
               f"\n  socket.io: http://localhost:{args.rasa_port}/socket.io"
               f"\n  SMS:       POST http://localhost:{args.rasa_port}/webhooks/twilio/webhook"
               f"\nPress Ctrl-C to stop.\n", flush=True)
-        while all(p.poll() is None for p in processes):
+        # A server that stops is started again (after a pause that grows while it
+        # keeps stopping); the other keeps serving meanwhile. While the action server
+        # is away the Rasa server answers "I can't look that up right now" and still
+        # gives emergency replies (addons/action_guard.py).
+        while True:
+            for server in servers:
+                server.keep_up()
             time.sleep(0.5)
-        print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\nStopping the assistant...", flush=True)
         return 0
     finally:
-        _stop(processes)
+        _stop([server.process for server in servers if server.process is not None])
 
 
 if __name__ == "__main__":

@@ -90,6 +90,8 @@ class CuttableProxy:
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self.online = True
+        #: Connections asked for, online or cut: how often the service was tried.
+        self.attempts = 0
         self._connections: List[socket.socket] = []
         self._lock = threading.Lock()
         self._listener = socket.socket()
@@ -104,6 +106,7 @@ class CuttableProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            self.attempts += 1
             if not self.online:
                 client.close()
                 continue

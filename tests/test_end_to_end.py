@@ -19,6 +19,7 @@ from tms.check_knowledge import main as check_knowledge
 from tms.safety import response_name
 from tests.conftest import stored_events
 from tests.running_assistant import RunningAssistant, port_open
+from tests.standins import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -245,15 +246,6 @@ def test_handoff_and_feedback_are_recorded_for_staff(assistant, store_url):
     assert recorded_slots(store_url, sender, "feedback") == [
         "not_helpful:cost/phantom_limb_pain"]
     assert recorded_slots(store_url, sender, "handoff_requested") == ["asked"]
-
-
-def wait_for(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 def test_staff_edits_go_live_and_broken_edits_never_do(assistant, knowledge, capsys):

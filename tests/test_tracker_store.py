@@ -11,8 +11,10 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from addons import tracker_store
-from addons.tracker_store import ENV_URL, ConfiguredSQLTrackerStore, configured_url
-from tests.conftest import ROOT
+from addons.tracker_store import (ENV_URL, RETRY_S, ConfiguredSQLTrackerStore,
+                                  configured_url, with_timeouts)
+from tests.conftest import ROOT, stored_events
+from tests.standins import CuttableProxy
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
@@ -75,3 +77,80 @@ def test_postgres_store_keeps_conversations_across_restarts(postgres_database,
     with psycopg2.connect(postgres_database) as conn, conn.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM events")
         assert cursor.fetchone()[0] >= 2
+
+
+def test_postgres_gets_connect_and_statement_timeouts_unless_the_url_sets_them():
+    url = with_timeouts("postgresql://rasa:secret@db.internal:5432/rasa")
+    assert "connect_timeout=3" in url and "statement_timeout" in url
+    assert "secret" in url  # the password still reaches the driver
+    own = with_timeouts("postgresql://db.internal/rasa?connect_timeout=10")
+    assert "connect_timeout=10" in own and "connect_timeout=3" not in own
+    assert with_timeouts("sqlite:///var/c.db") == "sqlite:///var/c.db"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def user_texts(url: str, sender: str):
+    return [data.get("text") for kind, data in stored_events(url, sender)
+            if kind == "user"]
+
+
+def test_a_database_outage_loses_nothing(postgres_database, monkeypatch):
+    """Replies go on from memory while PostgreSQL is away; every turn said meanwhile
+    is written, in order, when it answers again; a restarted server sees them all."""
+    proxy = CuttableProxy(5432)
+    through_proxy = postgres_database.replace("localhost:5432",
+                                              f"127.0.0.1:{proxy.port}")
+    monkeypatch.setenv(ENV_URL, through_proxy)
+    clock = Clock()
+    store = ConfiguredSQLTrackerStore(domain=DOMAIN, clock=clock)
+    known, new = f"known-{uuid.uuid4().hex[:6]}", f"new-{uuid.uuid4().hex[:6]}"
+
+    def say(sender: str, text: str, *events) -> DialogueStateTracker:
+        tracker = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(
+            sender, DOMAIN.slots)
+        tracker.update(UserUttered(text, {"name": "ask"}))
+        for event in events:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        return tracker
+
+    try:
+        say(known, "my mom had a stroke", SlotSet("condition", "stroke"))
+        proxy.cut()
+        # the conversation goes on from memory: the condition is still known
+        during = say(known, "how many sessions would she need")
+        assert during.get_slot("condition") == "stroke"
+        say(new, "is tms fda approved")  # a conversation that starts in the outage
+        attempts = proxy.attempts
+        say(known, "and the cost?")
+        say(new, "does it hurt")
+        # within RETRY_S of the failure the database is not tried again: no message
+        # waits for another timeout
+        assert proxy.attempts == attempts
+        assert store.queued_conversations == 2
+        assert user_texts(postgres_database, known) == ["my mom had a stroke"]
+
+        proxy.restore()
+        clock.now += RETRY_S
+        last = say(known, "thanks")  # the queue is written first, then this turn
+        assert store.queued_conversations == 0
+        assert user_texts(postgres_database, known) == [
+            "my mom had a stroke", "how many sessions would she need", "and the cost?",
+            "thanks"]
+        assert user_texts(postgres_database, new) == ["is tms fda approved",
+                                                      "does it hurt"]
+        restarted = ConfiguredSQLTrackerStore(domain=DOMAIN)
+        reloaded = asyncio.run(restarted.retrieve(known))
+        assert reloaded.get_slot("condition") == "stroke"
+        assert len(reloaded.events) == len(last.events) == 5
+        restarted.engine.dispose()
+    finally:
+        store.engine.dispose()
+        proxy.close()

@@ -20,7 +20,7 @@ The patient's original text is kept in the conversation as they sent it.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -62,6 +62,7 @@ from tms.safety import (
     detect,
     level_of,
     looks_educational,
+    help_already_coming,
     safety_followup,
     waiting_for_help,
 )
@@ -148,7 +149,16 @@ class InputOverride(_Stateless):
     def process(self, messages: List[Message]) -> List[Message]:
         name = type(self).__name__
         for message in messages:
-            kind = self._emergency_kind(message)
+            kind, by_rule = self._emergency_kind(message)
+            text = message.get(TEXT)
+            # Help already on its way: the while-you-wait steps, not the emergency
+            # reply again. Named emergency services are enough; a sign that only
+            # sounds like an emergency (no rule matched) gives way to any mention of
+            # help being on its way.
+            if kind and level_of(kind) == EMERGENCY and (
+                    help_already_coming(text) or (not by_rule and waiting_for_help(text))):
+                _force_intent(message, INTENT_WHILE_WAITING, [])
+                continue
             if kind:
                 emergency, crisis = emergency_numbers()
                 level = level_of(kind)
@@ -159,7 +169,6 @@ class InputOverride(_Stateless):
                     _entity(ENTITY_EMERGENCY_NUMBER, emergency, name),
                     _entity(ENTITY_CRISIS_LINE, crisis, name)])
                 continue
-            text = message.get(TEXT)
             if waiting_for_help(text):
                 _force_intent(message, INTENT_WHILE_WAITING, [])
                 continue
@@ -181,17 +190,21 @@ class InputOverride(_Stateless):
     def _predicted(message: Message) -> Optional[str]:
         return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
-    def _emergency_kind(self, message: Message) -> Optional[str]:
+    def _emergency_kind(self, message: Message) -> Tuple[Optional[str], bool]:
+        """(kind or None, whether a written rule found it rather than a model)."""
         text = message.get(TEXT)
-        kind = detect(text) or self._screen.detect(
+        kind = detect(text)
+        if kind:
+            return kind, True
+        kind = self._screen.detect(
             text, sentence_vector(message), message.get(ORDINARY_KEY) or 0.0,
             message.get(SAFETY_GUESS_KEY))
         if kind:
-            return kind
+            return kind, False
         intent = message.get(INTENT) or {}
         if (intent.get(INTENT_NAME_KEY) == INTENT_EMERGENCY
                 and intent.get(PREDICTED_CONFIDENCE_KEY, 0)
                 >= self._config["classifier_emergency_threshold"]
                 and not looks_educational(text)):
-            return OTHER
-        return None
+            return OTHER, False
+        return None, False

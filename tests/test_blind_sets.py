@@ -66,18 +66,35 @@ def allowed_distance(length: int) -> int:
 
 
 def near_duplicates(blind, trained):
-    by_length = {}
-    for text in trained:
+    """(held-out text, trained text) pairs within the allowed token distance. A pair
+    that close shares at least one of any (distance + 1) tokens of the held-out text
+    (each edit touches one token), so only trained texts sharing one of its rarest
+    tokens are compared."""
+    index = {}
+    trained_words = []
+    for number, text in enumerate(trained):
         w = words(text)
-        by_length.setdefault(len(w), []).append((w, text))
+        trained_words.append((w, text))
+        for token in set(w):
+            index.setdefault(token, set()).add(number)
     found = []
     for text in blind:
         w = words(text)
-        for length in range(len(w) - 2, len(w) + 3):
-            for other, original in by_length.get(length, ()):
-                limit = allowed_distance(min(len(w), len(other)))
-                if token_distance(w, other) <= limit:
-                    found.append((text, original))
+        rarest = sorted(set(w), key=lambda t: len(index.get(t, ())))
+        candidates = set()
+        if len(w) <= 2:  # distance 0 or 1: any near-duplicate has at most 3 tokens
+            candidates = {n for n, (other, _) in enumerate(trained_words)
+                          if len(other) <= len(w) + 2}
+        else:
+            for token in rarest[:3]:
+                candidates |= index.get(token, set())
+        for number in candidates:
+            other, original = trained_words[number]
+            if abs(len(other) - len(w)) > 2:
+                continue
+            limit = allowed_distance(min(len(w), len(other)))
+            if token_distance(w, other) <= limit:
+                found.append((text, original))
     return found
 
 

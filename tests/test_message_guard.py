@@ -122,10 +122,43 @@ def test_an_urgent_problem_becomes_the_urgent_intent_with_its_kind():
      INTENT_WHILE_WAITING),
     ("it's going away now, can we just wait and see?", INTENT_SAFETY_FOLLOWUP),
     ("can it wait until monday?", INTENT_SAFETY_FOLLOWUP),
+    ("i dialed 911, do i give him his meds", INTENT_WHILE_WAITING),
+    ("i phoned for an ambulance already, should i lay him down", INTENT_WHILE_WAITING),
+    ("911 is on the phone with me now, what do i do", INTENT_WHILE_WAITING),
+    ("i already called, what else can i do", INTENT_WHILE_WAITING),
+    # a call to someone else is not help on the way
+    ("i called the clinic and they didnt answer, is it open today", "cost"),
     ("what now", INTENT_SAFETY_FOLLOWUP),
 ])
 def test_what_people_say_after_an_emergency_reply(text, intent):
     assert classified(guard(text), intent="cost").get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize("text, intent", [
+    # help is on its way now: what to do until it comes, even with the signs told again
+    ("he's still slurring and his face is drooping, the ambulance is on its way, what do "
+     "we do", INTENT_WHILE_WAITING),
+    ("she is still shaking on the floor, we're waiting for the paramedics",
+     INTENT_WHILE_WAITING),
+    ("i called 911 and she is still shaking, what do i do", INTENT_WHILE_WAITING),
+    ("ambulance called, his face is still drooping", INTENT_WHILE_WAITING),
+    # a call in the past, or help not yet called: the emergency reply
+    ("we called 911 last year for his stroke, now his face is drooping again",
+     INTENT_EMERGENCY),
+    ("his face is drooping and he cant talk, should i call an ambulance?",
+     INTENT_EMERGENCY),
+])
+def test_signs_told_again_while_help_is_coming_get_the_waiting_steps(text, intent):
+    assert classified(guard(text), intent="cost").get("intent")["name"] == intent
+
+
+def test_a_model_emergency_gives_way_when_help_is_on_its_way():
+    # no written rule finds an emergency here; only the model would
+    text = "he looks really unwell, help is coming"
+    assert classified(guard(text), intent="emergency", confidence=0.95).get(
+        "intent")["name"] == INTENT_WHILE_WAITING
+    assert classified(guard("he looks really unwell"), intent="emergency",
+                      confidence=0.95).get("intent")["name"] == INTENT_EMERGENCY
 
 
 @pytest.mark.parametrize("intent", [INTENT_URGENT, INTENT_WHILE_WAITING,

@@ -105,6 +105,9 @@ _SELF_HARM = _any(
     r"\b(?:i'd|id|i would|rather)\s+(?:rather\s+)?(?:be dead|die)\b",
     r"\b(?:take|taking|took)\s+(?:my|his|her)\s+(?:own\s+)?life\b",
     r"\bend\s+it\s+(?:all|tonight|today|now|soon|this week|this weekend)\b",
+    r"\b(?:i'll|ill|i will|i'm gonna|im gonna|gonna|i'm going to|im going to)\s+"
+    r"(?:just\s+)?end\s+it\b(?!\s+with\s+(?:the|my|this|that)\s+(?:clinic|doctor|"
+    r"therapist|provider|program|insurance))",
     r"\b(?:go to sleep|fall asleep)\s+and\s+(?:not|never)\s+wake\s+up\b",
     r"\bnothing\s+(?:left\s+)?to\s+live\s+for\b",
     r"\b(?:suicide|goodbye)\s+(?:note|letter)s?\b",
@@ -136,7 +139,7 @@ _SELF_HARM = _any(
     r"(?:die|end it|end my life|kill myself|go)\b",
     r"\b(?:texted|wrote|sent|left|said)\s+(?:me\s+|us\s+|everyone\s+|my\s+|his\s+|her\s+)?"
     r"(?:a\s+)?goodbyes?\b",
-    r"\bkms\b", r"\b(?:would be|is|are)\s+(?:a\s+)?lethal\b",
+    r"\bkms\b", r"\beat (?:my|his|her|a) (?:gun|bullet)\b", r"\b(?:would be|is|are)\s+(?:a\s+)?lethal\b",
     r"\bhow (?:many|much)\b.{0,50}\blethal\b",
     r"\b(?:doesn't|doesnt|does not|didn't|didnt|did not)\s+want\s+to\s+(?:live|be alive|"
     r"be here|wake up)\b",
@@ -168,6 +171,10 @@ _OVERDOSE = _any(
     r"\b(?:took|taken|swallowed)\b.{0,40}\b(?:days?'? ?worth|all at once|at once)\b",
     r"\b(?:took|taken|used|put on)\s+(?:\w+\s+){0,4}(?:extra|twice|two times|three times|"
     r"double|triple)\b.{0,120}\b(?:drowsy|sleepy|slow|dizzy|confused|woozy|can't wake|cant wake)\b",
+    # a household poison swallowed
+    r"\b(?:drank|drunk|swallowed|ate|has eaten|got into)\b.{0,40}\b(?:bleach|cleaning "
+    r"(?:liquid|fluid|stuff|product)|detergent|laundry pod|dishwasher tablet|antifreeze|"
+    r"weed ?killer|rat poison|poison(?!\s*(?:ivy|oak|sumac))|drain cleaner|lamp oil|lighter fluid)\b",
 )
 # Questions about TMS and suicide risk in general, not a person at risk.
 _SELF_HARM_EDUCATIONAL = _any(
@@ -246,6 +253,9 @@ _ACUTE = _any(
     r"\b(?<!never )(?<!hasn't )(?<!hasnt )(?<!didn't )(?<!didnt )(?:going|went) away\b",
     r"\b(?:minutes?|an hour|few minutes|couple (?:of )?minutes) ago\b",
     r"\bjust (?:started|happened|began|now)\b", r"\bcame (?:back|and went)\b",
+    # a sign back again, told in the present ("now his face is drooping again")
+    r"\b(?:is|are|'s|looks?|went|going)\s+(?:all\s+)?(?:drooping|droopy|slurring|slurred|"
+    r"lopsided|crooked|garbled)\s+again\b",
     r"\b(?:after|for|in the last|within)\s+(?:\d+|a few|ten|five)\s*(?:min|mins|minutes)\b",
     r"\ball at once\b",
 )
@@ -592,14 +602,42 @@ _WAITING_FOR_HELP = _any(
     r"\b(?:ambulance|paramedics?|emts?|911|help|they|fire department)\b.{0,25}\b(?:is|are|"
     r"'s|s)?\s*(?:on (?:the|their|its|it's) way|coming|en route|almost here|"
     r"(?:will be|are|is) here)\b",
-    r"\b(?:called|rang|phoned)\s+(?:911|an ambulance|the ambulance|999|112|emergency)\b",
+    r"\b(?:called|rang|rung|phoned|dialed|dialled)\s+(?:for\s+)?(?:911|an ambulance|the "
+    r"ambulance|999|112|000|emergency|ems|paramedics)\b",
+    # "i already called, what else can i do": a call just made, nothing else named
+    r"\b(?:i|we)(?:'ve|ve)?\s+(?:just\s+|already\s+|have\s+)+(?:called|rang|phoned|dialed|"
+    r"dialled)\s*(?:them\s*)?(?:[,.!;]|$|what\b|now\b)",
+    r"\b(?:i|we)\s+(?:called|rang|phoned|dialed|dialled)(?:\s+them)?\s*[,.!;]?\s*(?:ok\s+|so\s+)?"
+    r"(?:now\s+)?what\s+(?:now|do|should|else)\b",
+    r"\b(?:911|999|112|000|the dispatcher|ems)\s+(?:is|are)\s+(?:on the phone|on the line)\b",
     r"\b(?:until|till|til|before)\s+(?:the ambulance|they|paramedics|help|the paramedics|"
     r"emts?)\s+(?:get|gets|arrive|arrives|come|comes)\b",
     r"\bwhile\s+(?:we|i)\s+wait\b",
-    r"\b(?:911|999|112|an ambulance|the ambulance|paramedics|emts?)\s+(?:(?:is|are|has been|"
+    r"\b(?:911|999|112|an ambulance|the ambulance|ambulance|paramedics|emts?)\s+(?:(?:is|are|has been|"
     r"have been|was|were|got|been|just)\s+)?(?:called|calling|on the way)\b",
     r"\b(?:calling|are calling|is calling|have called|has called)\s+(?:911|999|112|an "
     r"ambulance|the ambulance|paramedics)\b",
+    r"\bwaiting\s+(?:for|on)\s+(?:the\s+|an\s+)?(?:ambulance|ambo|paramedics?|emts?|ems|"
+    r"help|911)\b",
+    r"\b(?:on the phone|on the line)\s+with\s+(?:911|999|112|000|the dispatcher|"
+    r"emergency|the ambulance)\b",
+    r"\b(?:dispatcher|call taker|operator|911|999|112)\s+(?:said|says|told)\b",
+    r"\b(?:ambulance|ambo|paramedics?|emts?|ems)\b.{0,20}\b(?:\d+|few|ten|five)\s+"
+    r"(?:minutes?|mins?)\s+(?:out|away)\b",
+)
+# Help is already coming, said with the emergency service's name, in the present: the
+# while-you-wait steps come first even when the signs are told again ("he's still
+# slurring, the ambulance is on its way, what do we do?"). Not "called 911 last year".
+_HELP_ALREADY_COMING = _any(
+    r"\b(?:ambulance|ambo|paramedics?|emts?|ems|911|999|112)\b.{0,25}\b(?:is|are|'s|s)?"
+    r"\s*(?:on (?:the|their|its|it's) way|coming|en route|almost here)\b",
+    r"\bwaiting\s+(?:for|on)\s+(?:the\s+|an\s+)?(?:ambulance|ambo|paramedics?|emts?|ems)\b",
+    r"\b(?:on the phone|on the line)\s+with\s+(?:911|999|112|000|the dispatcher)\b",
+    r"\b(?:i|we|he|she|they|son|daughter|wife|husband|just|already|have|i've|ive|we've|"
+    r"weve)\s+(?:just\s+|already\s+)?(?:called|rang|rung|phoned|dialed|dialled)\s+(?:for\s+)?"
+    r"(?:911|999|112|000|an ambulance|the ambulance|emergency services|ems|paramedics)\b",
+    r"\b(?:911|999|112|000|the dispatcher)\s+(?:is|are)\s+(?:on the phone|on the line)\b",
+    r"\b(?:ambulance|911|999|112|paramedics)\s+(?:has been\s+|was\s+|is\s+)?called\b",
 )
 _SAFETY_FOLLOWUP = _any(
     r"\bcan\s+(?:it|this|that|we|he|she|i)\s+(?:just\s+)?wait\b",
@@ -623,9 +661,28 @@ _SAFETY_FOLLOWUP = _any(
 )
 
 
+# A call for help told as the past ("we called 911 last year for his stroke").
+_PAST_CALL = _any(r"\b(?:last|that)\s+(?:year|month|week|time|spring|summer|fall|autumn|"
+                  r"winter)\b", r"\bback in\b", r"\bwhen (?:he|she|i|they) had\b")
+
+
 def waiting_for_help(text: Optional[str]) -> bool:
     """Help has been called: the person asks what to do until it arrives."""
-    return bool(text) and bool(_WAITING_FOR_HELP.search(_normalised(text)))
+    if not text:
+        return False
+    lowered = _normalised(text)
+    return bool(_WAITING_FOR_HELP.search(lowered)) and not (
+        _LONG_AGO.search(lowered) or _PAST_CALL.search(lowered))
+
+
+def help_already_coming(text: Optional[str]) -> bool:
+    """Emergency services are on their way now (named as such): while-you-wait steps
+    take precedence over repeating the emergency reply."""
+    if not text:
+        return False
+    lowered = _normalised(text)
+    return bool(_HELP_ALREADY_COMING.search(lowered)) and not (
+        _LONG_AGO.search(lowered) or _PAST_CALL.search(lowered))
 
 
 def safety_followup(text: Optional[str]) -> bool:

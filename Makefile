@@ -13,6 +13,9 @@ ENCODER := build/encoder/model.safetensors
 SOCKETIO_CLIENT := node_modules/socket.io-client/dist/socket.io.min.js
 # Debian's Chromium, for the widget's browser tests.
 CHROMIUM ?= /usr/bin/chromium
+# Debian's HAProxy, for several servers behind one address (make cluster, make chaos).
+HAPROXY ?= /usr/sbin/haproxy
+N ?= 2
 MODEL := models/tms-assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 	$(wildcard knowledge/answers/*.yml) $(SPACY_PIPELINE)/meta.json $(ENCODER) \
@@ -28,7 +31,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # No telemetry or crash reports leave the machine (conversations are health data).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install staff-install browser run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
+.PHONY: help install staff-install browser haproxy cluster chaos purge delete run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -52,6 +55,15 @@ $(CHROMIUM):
 		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null \
 		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; } \
 		|| { echo "Could not install chromium. Install it (apt-get install chromium) or set CHROMIUM=/path/to/chromium."; exit 1; }
+
+haproxy: $(HAPROXY) ## Install Debian's HAProxy (make cluster, make chaos)
+
+$(HAPROXY):
+	@echo "Installing Debian's haproxy package (several servers behind one address)..."
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+		$$SUDO apt-get install -y --no-install-recommends haproxy >/dev/null \
+		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends haproxy >/dev/null; } \
+		|| { echo "Could not install haproxy. Install it (apt-get install haproxy) or set HAPROXY=/path/to/haproxy."; exit 1; }
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -109,6 +121,13 @@ preview: staff-install ## What a patient sees: make preview TOPIC=cost CONDITION
 report: staff-install ## Questions the assistant could not answer: make report [SINCE=2026-11-01] [UNTIL=...] [CSV=file.csv]
 	$(STAFF) report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CSV),--csv $(CSV))
 
+purge: staff-install ## Delete conversations idle for more than DAYS days: make purge [DAYS=90]
+	$(STAFF) purge $(if $(DAYS),--days $(DAYS))
+
+delete: staff-install ## Delete one conversation: make delete CONVERSATION=conv-1a2b3c4d5e (code from make report)
+	@test -n "$(CONVERSATION)" || { echo "Which conversation? make delete CONVERSATION=conv-... (make report shows the codes)"; exit 2; }
+	$(STAFF) delete $(CONVERSATION)
+
 evaluate: install $(MODEL) ## Blind questions through the running assistant, TF-IDF baseline, 5-fold cross-validation
 	$(BIN)/python scripts/evaluate.py
 	$(BIN)/python scripts/evaluate.py --v2 --no-cross-validation
@@ -116,11 +135,17 @@ evaluate: install $(MODEL) ## Blind questions through the running assistant, TF-
 evaluate-safety: install $(MODEL) ## Emergency and urgent recall, false alarms, mid-conversation (blind and dev sets)
 	$(BIN)/python scripts/evaluate_safety.py
 
+cluster: install haproxy $(MODEL) ## N assistants behind HAProxy sharing PostgreSQL and Redis: make cluster [N=2]
+	HAPROXY=$(HAPROXY) $(BIN)/python scripts/cluster.py --nodes $(N)
+
+chaos: install haproxy $(MODEL) ## 100 conversations x 20 turns through HAProxy while servers, database and Redis fail
+	HAPROXY=$(HAPROXY) $(BIN)/python scripts/chaos.py --nodes $(N)
+
 test-fast: install ## Run the quick tests (no training, no servers of ours; uses the local PostgreSQL and Redis)
 	$(BIN)/python -m pytest -m "not slow"
 
-test: install browser $(MODEL) ## Run every test (trains first if needed)
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+test: install browser haproxy $(MODEL) ## Run every test (trains first if needed)
+	CHROMIUM=$(CHROMIUM) HAPROXY=$(HAPROXY) $(BIN)/python -m pytest
 
 clean: ## Remove the trained model, built pipeline and test output (keeps var/ conversations)
 	rm -rf models build results .pytest_cache

@@ -118,6 +118,29 @@ def workers_problem(workers: str) -> Optional[str]:
     return None
 
 
+#: Actions one message may run (session start, the answer, a follow-up), and the
+#: slowest the stores may be (PostgreSQL's statement timeout, read and write).
+ACTIONS_PER_MESSAGE, STORE_S = 3, 2 * 5
+
+
+def lock_lifetime_problem(env: dict) -> Optional[str]:
+    """Why the conversation lock could expire while a message is still being answered
+    (a second message of that conversation would then run alongside it), or None."""
+    try:
+        lifetime = float(env.get("TICKET_LOCK_LIFETIME") or 60)  # Rasa's default
+        timeout = float(env.get("TMS_ACTION_TIMEOUT_S") or 3)
+    except ValueError:
+        return "TICKET_LOCK_LIFETIME and TMS_ACTION_TIMEOUT_S must be numbers of seconds."
+    longest = ACTIONS_PER_MESSAGE * timeout + STORE_S
+    if lifetime <= longest:
+        return (f"TICKET_LOCK_LIFETIME={lifetime:g} s is too short: one message may take "
+                f"{longest:g} s ({ACTIONS_PER_MESSAGE} action calls of up to "
+                f"TMS_ACTION_TIMEOUT_S={timeout:g} s, plus the conversation store), and a "
+                "lock that expires first lets that patient's next message overtake it. "
+                "Raise TICKET_LOCK_LIFETIME or lower TMS_ACTION_TIMEOUT_S.")
+    return None
+
+
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -209,7 +232,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     lock_url = os.environ.get(LOCK_ENV_URL, "").strip()
     problem = (lock_store_problem(lock_url) if lock_url
-               else workers_problem(os.environ.get("SANIC_WORKERS", "")))
+               else workers_problem(os.environ.get("SANIC_WORKERS", ""))
+               ) or lock_lifetime_problem(os.environ)
     if problem:
         print(problem, file=sys.stderr)
         return 2

@@ -62,10 +62,16 @@ def test_a_paused_action_server_never_silences_the_assistant(assistant):
         # A new conversation's first message: the session start falls back too, and an
         # emergency reply comes from the Rasa server itself.
         started = time.monotonic()
-        emergency = assistant.say(f"p-{uuid.uuid4().hex[:8]}",
-                                  "my husbands face is drooping and he cant talk")
+        caller = f"p-{uuid.uuid4().hex[:8]}"
+        emergency = assistant.say(caller, "my husbands face is drooping and he cant talk")
         assert time.monotonic() - started < 5
         assert emergency.startswith("This may be a stroke")
+        # What to do until the ambulance comes cannot wait for the action server: the
+        # Rasa server reads the steps, with their source, from knowledge/ itself.
+        started = time.monotonic()
+        steps = assistant.say(caller, "the ambulance is on its way, what do we do")
+        assert time.monotonic() - started < 5
+        assert steps.startswith("While you wait for the ambulance") and "Sources:" in steps
     finally:
         os.kill(pid, signal.SIGCONT)
     assert "Sources:" in assistant.say(sender, "how many sessions would i need")

@@ -108,3 +108,19 @@ def test_several_workers_without_redis_are_refused_with_the_reason(workers, refu
     assert bool(problem) is refused
     if workers == "3":
         assert "LOCK_STORE_URL" in problem
+
+
+@pytest.mark.parametrize("env, refused", [
+    ({}, False),  # Rasa's 60 s lock, 3 s action calls
+    ({"TMS_ACTION_TIMEOUT_S": "30"}, True),  # 3 calls of 30 s outlive a 60 s lock
+    ({"TMS_ACTION_TIMEOUT_S": "30", "TICKET_LOCK_LIFETIME": "120"}, False),
+    ({"TICKET_LOCK_LIFETIME": "15"}, True),
+    ({"TICKET_LOCK_LIFETIME": "soon"}, True),
+])
+def test_a_lock_that_could_expire_mid_reply_is_refused_with_the_reason(env, refused):
+    from scripts.serve import lock_lifetime_problem
+
+    problem = lock_lifetime_problem(env)
+    assert bool(problem) is refused
+    if env.get("TMS_ACTION_TIMEOUT_S") == "30" and refused:
+        assert "TICKET_LOCK_LIFETIME" in problem and "99" not in problem

@@ -5,17 +5,19 @@ SQLAlchemy, for the report): no Rasa install.
     python -m tms.staff coverage [KNOWLEDGE_DIR]   which topics have answers, for which condition
     python -m tms.staff preview TOPIC [CONDITION] [--more]   what a patient sees
     python -m tms.staff report [--since D] [--until D] [--csv FILE]   what went unanswered
+    python -m tms.staff purge [--days N]        delete conversations idle for N days (90)
+    python -m tms.staff delete CONVERSATION     delete one conversation (code from report)
 
-`make check-knowledge`, `make coverage`, `make preview` and `make report` run these
-in a small environment of their own (`make staff-install`: seconds, not the 2 GB
-Rasa install).
+`make check-knowledge`, `make coverage`, `make preview`, `make report`, `make purge`
+and `make delete` run these in a small environment of their own (`make
+staff-install`: seconds, not the 2 GB Rasa install).
 """
 from __future__ import annotations
 
 import sys
 from typing import List, Optional
 
-COMMANDS = ("check", "coverage", "preview", "report")
+COMMANDS = ("check", "coverage", "preview", "report", "purge", "delete")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -30,6 +32,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if command == "preview":
         from tms.preview import main as preview
         return preview(rest)
+    if command in ("purge", "delete"):
+        from tms.retention import main as retention
+        return retention(args)
     from tms.report import main as report
     return report(rest)
 

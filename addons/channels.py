@@ -35,6 +35,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from twilio.request_validator import RequestValidator
 
+from addons.tracker_store import forget_conversation
 from tms import render
 from tms.input_screen import MAX_CHANNEL_CHARS
 
@@ -113,6 +114,21 @@ class WidgetInput(SocketIOInput):
             await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid,
                            namespace=self.namespace)
+
+        @sio.on("delete_conversation", namespace=self.namespace)
+        async def delete_conversation(sid: Text, data: Any) -> Dict[str, bool]:
+            """The patient's "Delete this conversation": the session this socket
+            speaks for, or one the browser names (its id is the same secret that
+            `session_request` accepts). The reply is the acknowledgement."""
+            wanted = data.get("session_id") if isinstance(data, dict) else None
+            session = await sio.get_session(sid, namespace=self.namespace)
+            session_id = (wanted if isinstance(wanted, str)
+                          and SESSION_ID.fullmatch(wanted) else session.get("session_id"))
+            if not session_id:
+                return {"deleted": False}
+            deleted = forget_conversation(session_id)
+            logger.info("A widget conversation was deleted at the patient's request.")
+            return {"deleted": deleted}
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import time
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Text, Tuple
@@ -94,6 +95,7 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         #: sender -> (latest tracker, how many of its events the database has), for
         #: conversations with turns not yet written; oldest first.
         self._queued: "OrderedDict[str, Tuple[DialogueStateTracker, int]]" = OrderedDict()
+        _OPEN_STORES.add(self)
 
     # -- reading ---------------------------------------------------------------
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -209,3 +211,30 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
     @property
     def queued_conversations(self) -> int:
         return len(self._queued)
+
+    # -- deleting ----------------------------------------------------------------
+    def forget(self, sender: str) -> bool:
+        """Delete one conversation: its every stored event and what this server holds
+        of it in memory. False (nothing deleted) when the database cannot be reached."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"),
+                                   {"s": sender})
+        except SQLAlchemyError as error:
+            logger.error("A conversation could not be deleted now (%s).",
+                         str(error).splitlines()[0])
+            return False
+        self._queued.pop(sender, None)
+        self._recent.pop(sender, None)
+        return True
+
+
+#: The stores this process opened, for the widget's "Delete this conversation".
+_OPEN_STORES: "weakref.WeakSet[ConfiguredSQLTrackerStore]" = weakref.WeakSet()
+
+
+def forget_conversation(sender: str) -> bool:
+    """Delete one conversation from every store this process opened (one in the
+    Rasa server): True when deleted everywhere."""
+    stores = list(_OPEN_STORES)
+    return bool(stores) and all(store.forget(sender) for store in stores)

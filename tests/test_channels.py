@@ -351,3 +351,54 @@ def test_widget_is_usable_by_keyboard_alone_at_360_px(browser, assistant):
         assert launcher.get_attribute("aria-expanded") == "false"
     finally:
         context.close()
+
+
+STORED_STATE = ("JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+                ".find(k => k.startsWith('tms-chat:'))) || 'null')")
+
+
+def test_a_patient_can_delete_the_conversation_here_and_from_the_records(
+        browser, assistant, store_url):
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Delete this conversation?"
+    try:
+        log = open_chat(page, assistant.demo_url)
+        ask(page, "i lost my arm last year, what does tms cost")
+        bot_said(log, "$200 to $400 per session")
+        session = page.evaluate(STORED_STATE)["sessionId"]
+        assert any(kind == "user" for kind, _ in stored_events(store_url, session))
+
+        page.get_by_role("button", name="Delete conversation").click()
+        page.get_by_role("status").filter(has_text="Conversation deleted.").wait_for()
+        assert stored_events(store_url, session) == []
+        assert log.locator("li.tms-user").count() == 0
+        state = page.evaluate(STORED_STATE)
+        assert state["sessionId"] != session and "lost my arm" not in str(state)
+        # A new conversation from here on: nothing of the old one comes back.
+        ask(page, "is it fda approved?")
+        bot_said(log, "For stroke recovery:")
+        assert page.evaluate(STORED_STATE)["sessionId"] not in (None, session)
+        assert stored_events(store_url, session) == []
+        page.reload()
+        assert page.get_by_role("log", name="Conversation").locator(
+            "li.tms-user", has_text="lost my arm").count() == 0
+    finally:
+        context.close()
+
+
+def test_the_browser_copy_expires_with_the_session(page, assistant):
+    log = open_chat(page, assistant.demo_url)
+    ask(page, "does tms hurt")
+    log.locator("li.tms-bot").nth(1).wait_for(timeout=30_000)
+    # An hour and more later, at a shared computer:
+    page.evaluate("""() => { const key = Object.keys(localStorage).find(
+        k => k.startsWith('tms-chat:'));
+      const state = JSON.parse(localStorage.getItem(key));
+      state.touched = Date.now() - 61 * 60 * 1000;
+      localStorage.setItem(key, JSON.stringify(state)); }""")
+    page.reload()
+    page.get_by_role("button", name="Ask about TMS").click()
+    log = page.get_by_role("log", name="Conversation")
+    log.locator("li.tms-bot", has_text="Hello!").wait_for()
+    assert log.locator("li.tms-user").count() == 0

@@ -10,7 +10,10 @@
  * It talks to the assistant's socket.io channel with the socket.io client served
  * beside this file (no CDN). Text from the server is only ever set as text, never
  * as HTML. The conversation (session id, history, unsent messages) is kept in this
- * browser's localStorage, so a reload or a dropped connection loses nothing.
+ * browser's localStorage, so a reload or a dropped connection loses nothing; it
+ * expires after an hour without use (as the server's session does), so the next
+ * person at a shared computer starts afresh. "Delete conversation" removes it from
+ * this browser and from the clinic's records.
  */
 (function () {
   "use strict";
@@ -28,21 +31,25 @@
   };
   var STORE_KEY = "tms-chat:" + config.server;
   var MAX_HISTORY = 200;
+  var EXPIRES_MS = 60 * 60 * 1000;  // the server's session expiry
   var MAX_CHARS = 1000;
 
   // --- State kept across reloads ---------------------------------------------------
   function loadState() {
     try {
       var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
-      if (saved && Array.isArray(saved.history) && Array.isArray(saved.outbox)) {
+      if (saved && Array.isArray(saved.history) && Array.isArray(saved.outbox)
+          && typeof saved.touched === "number" && Date.now() - saved.touched < EXPIRES_MS) {
         return saved;
       }
+      window.localStorage.removeItem(STORE_KEY);
     } catch (e) { /* unreadable: start afresh */ }
     return { sessionId: null, history: [], outbox: [], large: false, open: config.open };
   }
   var state = loadState();
   function save() {
     state.history = state.history.slice(-MAX_HISTORY);
+    state.touched = Date.now();
     try { window.localStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* full or blocked */ }
   }
 
@@ -104,9 +111,11 @@
   var hint = el("p", { id: "tms-chat-hint", className: "tms-hint",
     text: "Press Enter to send. Shift and Enter starts a new line." });
   var send = el("button", { type: "submit", className: "tms-send", text: "Send" });
+  var deleteButton = el("button", { type: "button", className: "tms-delete",
+    text: "Delete conversation" });
   var form = el("form", { className: "tms-form" }, [
     el("label", { "for": "tms-chat-input", className: "tms-label", text: "Your question" }),
-    el("div", { className: "tms-row" }, [input, send]), hint]);
+    el("div", { className: "tms-row" }, [input, send]), hint, deleteButton]);
   var panel = el("section", { id: "tms-chat-panel", className: "tms-panel",
     "aria-labelledby": titleId }, [
     el("header", { className: "tms-header" }, [
@@ -208,6 +217,7 @@
   // --- Connection ------------------------------------------------------------------
   var socket = null;
   var confirmed = false;
+  var notice = "";  // shown once the connection is confirmed (after a deletion)
   var waiting = 0;
 
   function setStatus(text) { status.textContent = text; root.classList.toggle("tms-offline", Boolean(text)); }
@@ -252,7 +262,14 @@
     socket.on("session_confirm", function (sessionId) {
       if (typeof sessionId === "string") { state.sessionId = sessionId; }
       confirmed = true;
-      setStatus("");
+      if (state.pendingDelete && state.pendingDelete !== state.sessionId) {
+        var pending = state.pendingDelete;
+        socket.emit("delete_conversation", { session_id: pending }, function (answer) {
+          if (answer && answer.deleted) { delete state.pendingDelete; save(); setStatus("Conversation deleted."); }
+        });
+      }
+      setStatus(notice);
+      notice = "";
       // Anything sent but not acknowledged before the drop goes again.
       state.outbox.forEach(function (o) { o.sent = false; });
       waiting = 0;
@@ -317,7 +334,48 @@
     scrollDown();  // the latest message stays in view at the new size
   }
 
+  // --- Deleting the conversation ------------------------------------------------------
+  var GREETING = "Hello! Ask me about TMS for stroke recovery or phantom limb pain. For example: \"Is TMS FDA approved?\"";
+  function greet() {
+    state.history.push({ from: "bot", message: { text: GREETING, buttons: [], sources: [] } });
+  }
+  function deleteConversation() {
+    if (!window.confirm("Delete this conversation? It is removed from this browser and from the clinic's records.")) { return; }
+    var old = state.sessionId;
+    // This browser's copy goes at once, whatever the server says.
+    state.history = [];
+    state.outbox = [];
+    state.sessionId = null;
+    groups.clear();
+    queuedNotes.clear();
+    while (log.firstChild) { log.removeChild(log.firstChild); }
+    greet();
+    state.history.forEach(render);
+    save();
+    if (!old) { setStatus("Conversation deleted."); return; }
+    if (!socket || !confirmed) {
+      state.pendingDelete = old;  // sent when the connection is back
+      save();
+      setStatus("Deleted from this browser. It will be deleted from the clinic's records when the connection is back.");
+      return;
+    }
+    sendDelete(old);
+  }
+  function sendDelete(sessionId) {
+    confirmed = false;  // nothing is sent for the deleted conversation meanwhile
+    socket.emit("delete_conversation", { session_id: sessionId }, function (answer) {
+      var deleted = Boolean(answer && answer.deleted);
+      if (deleted) { delete state.pendingDelete; save(); }
+      notice = deleted ? "Conversation deleted."
+        : "Deleted from this browser, but the clinic's copy could not be deleted right now. Please ask the clinic to delete it.";
+      setStatus(notice);
+      // A new conversation from here on.
+      socket.emit("session_request", { session_id: null });
+    });
+  }
+
   launcher.addEventListener("click", function () { setOpen(true, true); });
+  deleteButton.addEventListener("click", deleteConversation);
   closeButton.addEventListener("click", function () { setOpen(false, true); });
   largeToggle.addEventListener("click", function () { setLarge(!state.large); });
   panel.addEventListener("keydown", function (event) {
@@ -341,9 +399,7 @@
     var stylesheet = el("link", { rel: "stylesheet", href: here + "tms-chat.css" });
     document.head.appendChild(stylesheet);
     document.body.appendChild(root);
-    if (state.history.length === 0) {
-      state.history.push({ from: "bot", message: { text: "Hello! Ask me about TMS for stroke recovery or phantom limb pain. For example: \"Is TMS FDA approved?\"", buttons: [], sources: [] } });
-    }
+    if (state.history.length === 0) { greet(); }
     state.history.forEach(render);
     state.outbox.forEach(function (o) { o.sent = false; });
     setLarge(Boolean(state.large));

@@ -8,18 +8,26 @@ servers sharing one PostgreSQL conversation store need.
 
 If Redis stops answering (1 s timeout), the locks fall back to this server's memory
 with a logged warning, so patients still get replies (in order within this server);
-Redis is tried again on the next message.
+Redis is tried again on the next message. A lock taken in Redis whose release Redis
+missed during the outage is released as soon as Redis answers again, so that
+patient's next message does not wait for the lock to expire (a minute).
 """
 from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable, Optional, Text, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple, TypeVar
 
 import redis
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import (
+    LOCK_LIFETIME,
+    LockError,
+    InMemoryLockStore,
+    LockStore,
+    RedisLockStore,
+)
 
 from tms.storage import LOCK_ENV_URL, describe_redis, redis_settings
 
@@ -37,6 +45,12 @@ class ConfiguredLockStore(LockStore):
         url = url if url is not None else os.environ.get(LOCK_ENV_URL, "").strip()
         self.fallback = InMemoryLockStore()
         self._failing = False
+        #: Tickets issued in Redis and not yet released there.
+        self._in_redis: Set[Tuple[str, int]] = set()
+        #: conversation -> tickets whose release Redis missed (it was down).
+        self._missed: Dict[str, List[int]] = {}
+        #: (conversation, Redis ticket) -> the ticket it waits with in memory instead.
+        self._moved: Dict[Tuple[str, int], int] = {}
         if url:
             self.store: LockStore = RedisLockStore(**redis_settings(url),
                                                    socket_timeout=REDIS_TIMEOUT_S)
@@ -52,6 +66,8 @@ class ConfiguredLockStore(LockStore):
         if self.store is self.fallback:
             return call(self.fallback)
         try:
+            if self._missed:
+                self._release_missed()
             result = call(self.store)
         except redis.exceptions.RedisError as error:
             if not self._failing:
@@ -64,6 +80,52 @@ class ConfiguredLockStore(LockStore):
             logger.warning("Redis lock store answers again: locks are kept in Redis.")
             self._failing = False
         return result
+
+    def _release_missed(self) -> None:
+        """Release in Redis the tickets it missed while it was down."""
+        for conversation_id, tickets in list(self._missed.items()):
+            lock = self.store.get_lock(conversation_id)
+            if lock:
+                for ticket in tickets:
+                    lock.remove_ticket_for(ticket)
+                if lock.tickets:
+                    self.store.save_lock(lock)
+                else:
+                    self.store.delete_lock(conversation_id)
+            del self._missed[conversation_id]
+        logger.warning("Conversation locks Redis missed during its outage are released.")
+
+    def issue_ticket(self, conversation_id: Text,
+                     lock_lifetime: float = LOCK_LIFETIME) -> int:
+        ticket = super().issue_ticket(conversation_id, lock_lifetime)
+        if self.store is not self.fallback and not self._failing:
+            self._in_redis.add((conversation_id, ticket))
+        return ticket
+
+    async def _acquire_lock(self, conversation_id: Text, ticket: int,
+                            wait_time_in_seconds: float) -> TicketLock:
+        try:
+            return await super()._acquire_lock(conversation_id, ticket,
+                                               wait_time_in_seconds)
+        except LockError:
+            if not self._failing:
+                raise
+        # Redis went away while this message waited its turn: wait in this server's
+        # memory instead (the conversation's messages stay in order on this server).
+        moved = self.fallback.issue_ticket(conversation_id)
+        self._moved[(conversation_id, ticket)] = moved
+        return await self.fallback._acquire_lock(conversation_id, moved,
+                                                 wait_time_in_seconds)
+
+    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+        moved = self._moved.pop((conversation_id, ticket_number), None)
+        if moved is not None:
+            self.fallback.cleanup(conversation_id, moved)
+        in_redis = (conversation_id, ticket_number) in self._in_redis
+        self._in_redis.discard((conversation_id, ticket_number))
+        super().cleanup(conversation_id, ticket_number)
+        if in_redis and self._failing:
+            self._missed.setdefault(conversation_id, []).append(ticket_number)
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
         return self._guarded(lambda store: store.get_lock(conversation_id))

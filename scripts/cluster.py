@@ -22,12 +22,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.serve import ready as answers  # noqa: E402
+
 HAPROXY = os.environ.get("HAPROXY", "/usr/sbin/haproxy")
 DEFAULT_STORE = "postgresql://postgres@localhost:5432/test"
 DEFAULT_LOCKS = "redis://localhost:6379/1"
@@ -40,14 +41,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def haproxy_config(rasa_ports: List[int], port: int, stats_port: int) -> str:
     """HAProxy's configuration for these Rasa servers.
 
@@ -55,16 +48,25 @@ def haproxy_config(rasa_ports: List[int], port: int, stats_port: int) -> str:
       consistent hashing, so a conversation stays on one server while it is up: its
       recent turns are in that server's memory (a database outage loses nothing) and
       its messages rarely wait on the shared lock. When a server goes, only its
-      conversations move. A request whose server refused the connection or closed it
+      conversations move; they go back when it returns, so the load stays even. (A
+      stick table keeping them where they moved was tried: after one restart, one
+      server carried every conversation and replies slowed past the action time
+      limit in `make chaos`.) A request whose server refused the connection or closed it
       without an answer (a server that just died) is sent once more, to another
       server (`retry-on`, `option redispatch`): the patient sees one reply.
     - socket.io (the widget, WebSocket only): one connection stays on one server by
       nature; `balance source` sends a reconnecting widget back to the same one.
-    - Health: GET / each second; two failures take a server out, two successes bring
-      it back.
+    - Health: GET / every 2 s, 5 s to answer; three failures take a server out, two
+      successes bring it back. A server that is only busy still answers in time; if
+      every server looks down at once, each is still tried (unchecked backup lines)
+      rather than every patient getting an error page.
     """
     servers = "\n".join(f"    server node{n} 127.0.0.1:{p}"
                         for n, p in enumerate(rasa_ports, start=1))
+    # Used only when every checked server looks down (all of them busy past the check's
+    # time limit, say): then requests are still tried rather than refused with a 503.
+    last_resort = "\n".join(f"    server node{n}-last-resort 127.0.0.1:{p} backup no-check"
+                            for n, p in enumerate(rasa_ports, start=1))
     return f"""# Written by scripts/cluster.py; rewritten at each start.
 global
     maxconn 4096
@@ -76,7 +78,7 @@ defaults
     timeout server 120s
     timeout tunnel 1h
     timeout http-request 15s
-    timeout check 3s
+    timeout check 5s
     retries 2
     option redispatch 1
     retry-on conn-failure empty-response
@@ -95,16 +97,20 @@ backend rasa
     hash-type consistent
     option httpchk GET /
     http-check expect status 200
-    default-server check inter 1s fall 2 rise 2
+    default-server check inter 2s fall 3 rise 2
+    option allbackups
 {servers}
+{last_resort}
 
 backend socketio
     balance source
     hash-type consistent
     option httpchk GET /
     http-check expect status 200
-    default-server check inter 1s fall 2 rise 2
+    default-server check inter 2s fall 3 rise 2
+    option allbackups
 {servers}
+{last_resort}
 
 listen stats
     bind 127.0.0.1:{stats_port}
@@ -135,6 +141,10 @@ class Node:
             start_new_session=True)
         log.close()
         return self
+
+    @property
+    def action_health(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/health"
 
     def ready(self) -> bool:
         return (answers(f"http://127.0.0.1:{self.rasa_port}/")

@@ -141,7 +141,8 @@ def lock_lifetime_problem(env: dict) -> Optional[str]:
     return None
 
 
-def _ready(url: str) -> bool:
+def ready(url: str) -> bool:
+    """The URL answers 200 within 2 s."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
@@ -269,7 +270,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         deadline = time.monotonic() + READY_TIMEOUT_S
         checks = [f"http://localhost:{args.action_port}/health",
                   f"http://localhost:{args.rasa_port}/"]
-        while not all(_ready(url) for url in checks):
+        while not all(ready(url) for url in checks):
             if any(server.stopped() for server in servers):
                 print("A server stopped while starting; see the messages above.",
                       file=sys.stderr)

@@ -12,14 +12,10 @@ from typing import Dict, List, Optional
 
 import requests
 
+from scripts.cluster import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 300
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def port_open(port: int) -> bool:

@@ -124,3 +124,66 @@ def test_a_lock_that_could_expire_mid_reply_is_refused_with_the_reason(env, refu
     assert bool(problem) is refused
     if env.get("TMS_ACTION_TIMEOUT_S") == "30" and refused:
         assert "TICKET_LOCK_LIFETIME" in problem and "99" not in problem
+
+
+def test_a_lock_redis_missed_releasing_is_released_when_it_answers(monkeypatch):
+    """Redis goes down while a message holds the conversation's lock: when it is back,
+    the patient's next message goes ahead at once instead of waiting a minute for the
+    forgotten ticket to expire."""
+    import time
+
+    store = ConfiguredLockStore(url=REDIS_URL)
+    conversation = f"patient-{uuid.uuid4().hex[:8]}"
+    server = redis.Redis(host="localhost", port=6379, db=3)
+    key = f"tms:lock:{conversation}"
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Redis is down")
+
+    async def first():
+        async with store.lock(conversation):
+            for name in ("get", "set", "delete"):
+                monkeypatch.setattr(store.store.red, name, down)
+
+    asyncio.run(first())  # released while Redis was down: Redis still holds it
+    monkeypatch.undo()
+    assert server.exists(key)
+
+    async def next_message():
+        async with store.lock(conversation, wait_time_in_seconds=0.05):
+            return "replied"
+
+    started = time.monotonic()
+    assert asyncio.run(asyncio.wait_for(next_message(), 5)) == "replied"
+    assert time.monotonic() - started < 2
+    assert not server.exists(key)
+
+
+def test_a_message_waiting_its_turn_when_redis_goes_away_is_still_answered(
+        monkeypatch):
+    """Without this, Rasa finds the lock gone and the patient gets an error."""
+    store = ConfiguredLockStore(url=REDIS_URL)
+    conversation = f"patient-{uuid.uuid4().hex[:8]}"
+    answered = []
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Redis is down")
+
+    async def handle(name, hold):
+        async with store.lock(conversation, wait_time_in_seconds=0.05):
+            await asyncio.sleep(hold)
+            answered.append(name)
+
+    async def redis_goes_away():
+        await asyncio.sleep(0.15)  # the second message is waiting its turn in Redis
+        for name in ("get", "set", "delete"):
+            monkeypatch.setattr(store.store.red, name, down)
+
+    async def both():
+        first = asyncio.create_task(handle("first", 0.4))
+        await asyncio.sleep(0.05)
+        await asyncio.gather(first, handle("second", 0), redis_goes_away())
+
+    asyncio.run(asyncio.wait_for(both(), 5))  # no LockError
+    assert sorted(answered) == ["first", "second"]
+    monkeypatch.undo()

@@ -666,23 +666,24 @@ _PAST_CALL = _any(r"\b(?:last|that)\s+(?:year|month|week|time|spring|summer|fall
                   r"winter)\b", r"\bback in\b", r"\bwhen (?:he|she|i|they) had\b")
 
 
-def waiting_for_help(text: Optional[str]) -> bool:
-    """Help has been called: the person asks what to do until it arrives."""
+def _said_now(pattern: re.Pattern, text: Optional[str]) -> bool:
+    """The pattern matches, and the message does not tell it as the past."""
     if not text:
         return False
     lowered = _normalised(text)
-    return bool(_WAITING_FOR_HELP.search(lowered)) and not (
+    return bool(pattern.search(lowered)) and not (
         _LONG_AGO.search(lowered) or _PAST_CALL.search(lowered))
+
+
+def waiting_for_help(text: Optional[str]) -> bool:
+    """Help has been called: the person asks what to do until it arrives."""
+    return _said_now(_WAITING_FOR_HELP, text)
 
 
 def help_already_coming(text: Optional[str]) -> bool:
     """Emergency services are on their way now (named as such): while-you-wait steps
     take precedence over repeating the emergency reply."""
-    if not text:
-        return False
-    lowered = _normalised(text)
-    return bool(_HELP_ALREADY_COMING.search(lowered)) and not (
-        _LONG_AGO.search(lowered) or _PAST_CALL.search(lowered))
+    return _said_now(_HELP_ALREADY_COMING, text)
 
 
 def safety_followup(text: Optional[str]) -> bool:

@@ -7,8 +7,8 @@ the connection or answers with an error, the Rasa server replies at once by itse
 an apology with the clinic's phone number and the emergency number, read from
 ``knowledge/clinic.yml``. A new conversation's session start falls back to Rasa's
 built-in one, so the patient's first message (an emergency included) is still
-answered. After the action server failed to answer three times in a row, it is not
-waited on for ``TMS_ACTION_RETRY_S`` (2 s): messages meanwhile get that reply at
+answered. After the action server failed to answer, having answered nothing for a
+whole time limit (or three times in a row), it is not waited on for ``TMS_ACTION_RETRY_S`` (2 s): messages meanwhile get that reply at
 once, then one message tries it again (a circuit breaker), so an outage under load
 costs each patient at most one time limit, not one per message.
 
@@ -91,9 +91,10 @@ def _intent(tracker: Any) -> Optional[str]:
 
 class Breaker:
     """Fail fast while the action server is known to be away. After it timed out or
-    refused a connection three times in a row, messages get the Rasa server's own
-    reply at once for ``cool_s`` seconds instead of each waiting out the time limit;
-    then one message at a time tries it again, until one gets through."""
+    refused a connection having answered nothing for a whole time limit (or three
+    times in a row), messages get the Rasa server's own reply at once for ``cool_s``
+    seconds instead of each waiting out the time limit; then one message at a time
+    tries it again, until one gets through."""
 
     def __init__(self, cool_s: float = BREAKER_S,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -104,6 +105,7 @@ class Breaker:
         self._trying = False
         self._trying_since = 0.0
         self._closed_until = 0.0
+        self._last_answer = clock()
 
     def allow(self) -> bool:
         if not self._failed:
@@ -120,6 +122,7 @@ class Breaker:
     def succeeded(self) -> None:
         self._failed = self._trying = False
         self._failures = 0
+        self._last_answer = self._clock()
 
     def abandoned(self) -> None:
         self._trying = False
@@ -127,9 +130,11 @@ class Breaker:
     def failed(self) -> None:
         self._failures += 1
         self._trying = False
-        # A server that answers some calls is busy, not away: only failures in a row
-        # (or a failed try after a pause) shut it out.
-        if self._failures >= FAILURES_IN_A_ROW or self._failed:
+        # A server that answers some calls is busy, not away. Away: it answered
+        # nothing for a whole time limit, or failed three times in a row, or failed
+        # the one try after a pause.
+        silent = self._clock() - self._last_answer >= ACTION_TIMEOUT_S
+        if silent or self._failures >= FAILURES_IN_A_ROW or self._failed:
             self._failed = True
             self._closed_until = self._clock() + self._cool_s
 

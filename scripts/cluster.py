@@ -3,14 +3,14 @@
 Usage: python scripts/cluster.py [--nodes 2] [--port 8000] [--stats-port 8404]
 
 Each node is what `make run` starts (scripts/serve.py: a Rasa server and its own action
-server, each started again if it stops). HAProxy (Debian's package) sends each
-conversation's REST and SMS messages to one Rasa server (by its sender), keeps each
-socket.io connection on one of them, checks every server each second and sends the
-next request elsewhere when one stops answering. All nodes share one conversation
-store (TRACKER_STORE_URL, PostgreSQL) and one lock store (LOCK_STORE_URL, Redis), so
-any node can take any conversation's next message. Unset, they default to the local
-services (postgresql://postgres@localhost:5432/test and redis://localhost:6379/1), for
-trying it out. Everything listens on loopback; README.md, "Several servers", gives the
+server, each started again if it stops), listening on loopback only. HAProxy (Debian's
+package) sends each conversation's REST and SMS messages to one Rasa server (by its
+sender), keeps each socket.io connection on one of them, checks every server every
+2 s and sends the next request elsewhere when one stops answering. All nodes share
+one conversation store (TRACKER_STORE_URL, PostgreSQL) and one lock store
+(LOCK_STORE_URL, Redis), so any node can take any conversation's next message.
+Unset, they default to the local services (postgresql://postgres@localhost:5432/test
+and redis://localhost:6379/1), for trying it out. README.md, "Several servers", gives the
 production layout.
 """
 from __future__ import annotations
@@ -91,7 +91,7 @@ frontend assistant
 
 backend rasa
     option http-buffer-request
-    http-request set-var(txn.conversation) req.body,json_query('$.sender') if {{ req.hdr(content-type) -m sub json }}
+    http-request set-var(txn.conversation) req.body,json_query('$.sender')
     http-request set-var(txn.conversation) req.body_param(From) if {{ req.hdr(content-type) -m sub form }}
     balance hash var(txn.conversation)
     hash-type consistent
@@ -190,6 +190,8 @@ class Cluster:
         self.env = dict(os.environ, **(env or {}))
         self.env.setdefault("TRACKER_STORE_URL", DEFAULT_STORE)
         self.env.setdefault("LOCK_STORE_URL", DEFAULT_LOCKS)
+        # Reached through HAProxy only: the nodes listen on loopback.
+        self.env.setdefault("RASA_HOST", "127.0.0.1")
         self.nodes = [Node(n, self.env, log_dir) for n in range(1, nodes + 1)]
         self.haproxy: Optional[subprocess.Popen] = None
 

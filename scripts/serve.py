@@ -264,7 +264,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         [python, "-m", "addons.rasa_server", "run", "--model", str(args.model),
          "--endpoints", str(_endpoints_for(args.action_port)),
          "--credentials", str(ROOT / "credentials.yml"),
-         "--port", str(args.rasa_port)], env).start()
+         "--port", str(args.rasa_port),
+         # RASA_HOST=127.0.0.1 behind a load balancer on the same machine.
+         "--interface", os.environ.get("RASA_HOST", "0.0.0.0")], env).start()
     servers = [actions, rasa]
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S

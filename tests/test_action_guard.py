@@ -111,6 +111,15 @@ def test_one_message_at_a_time_tries_a_server_that_was_away():
     assert all(breaker.allow() for _ in range(3))
 
 
+def test_a_server_silent_for_a_whole_time_limit_is_away_at_the_first_failure():
+    now = [0.0]
+    breaker = Breaker(cool_s=2.0, clock=lambda: now[0])
+    breaker.succeeded()
+    now[0] = action_guard.ACTION_TIMEOUT_S + 0.1  # nothing answered since
+    breaker.failed()
+    assert not breaker.allow()
+
+
 def test_a_try_that_never_came_back_does_not_keep_the_breaker_shut():
     now = [0.0]
     breaker = Breaker(cool_s=2.0, clock=lambda: now[0])

@@ -82,6 +82,11 @@ defaults
     retries 2
     option redispatch 1
     retry-on conn-failure empty-response
+    hash-type consistent
+    option httpchk GET /
+    http-check expect status 200
+    default-server check inter 2s fall 3 rise 2
+    option allbackups
 
 frontend assistant
     bind 127.0.0.1:{port}
@@ -94,21 +99,11 @@ backend rasa
     http-request set-var(txn.conversation) req.body,json_query('$.sender')
     http-request set-var(txn.conversation) req.body_param(From) if {{ req.hdr(content-type) -m sub form }}
     balance hash var(txn.conversation)
-    hash-type consistent
-    option httpchk GET /
-    http-check expect status 200
-    default-server check inter 2s fall 3 rise 2
-    option allbackups
 {servers}
 {last_resort}
 
 backend socketio
     balance source
-    hash-type consistent
-    option httpchk GET /
-    http-check expect status 200
-    default-server check inter 2s fall 3 rise 2
-    option allbackups
 {servers}
 {last_resort}
 

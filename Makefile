@@ -47,23 +47,24 @@ $(SOCKETIO_CLIENT): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@test -f $@ && touch $@
 
+# $(call apt_install,PACKAGE,WHAT FOR,VARIABLE): a Debian package, as root or with sudo.
+define apt_install
+	@echo "Installing Debian's $(1) package ($(2))..."
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+		$$SUDO apt-get install -y --no-install-recommends $(1) >/dev/null \
+		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends $(1) >/dev/null; } \
+		|| { echo "Could not install $(1). Install it (apt-get install $(1)) or set $(3)=/path/to/$(1)."; exit 1; }
+endef
+
 browser: $(CHROMIUM) ## Install Debian's Chromium for the widget's browser tests
 
 $(CHROMIUM):
-	@echo "Installing Debian's chromium package (browser tests of the chat widget)..."
-	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
-		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null \
-		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; } \
-		|| { echo "Could not install chromium. Install it (apt-get install chromium) or set CHROMIUM=/path/to/chromium."; exit 1; }
+	$(call apt_install,chromium,browser tests of the chat widget,CHROMIUM)
 
 haproxy: $(HAPROXY) ## Install Debian's HAProxy (make cluster, make chaos)
 
 $(HAPROXY):
-	@echo "Installing Debian's haproxy package (several servers behind one address)..."
-	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
-		$$SUDO apt-get install -y --no-install-recommends haproxy >/dev/null \
-		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends haproxy >/dev/null; } \
-		|| { echo "Could not install haproxy. Install it (apt-get install haproxy) or set HAPROXY=/path/to/haproxy."; exit 1; }
+	$(call apt_install,haproxy,several servers behind one address,HAPROXY)
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \

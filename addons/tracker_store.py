@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from tms.retention import delete_events
 from tms.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)
 
 logger = logging.getLogger(__name__)
@@ -218,8 +219,7 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         of it in memory. False (nothing deleted) when the database cannot be reached."""
         try:
             with self.engine.begin() as connection:
-                connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"),
-                                   {"s": sender})
+                delete_events(connection, sender)
         except SQLAlchemyError as error:
             logger.error("A conversation could not be deleted now (%s).",
                          str(error).splitlines()[0])

@@ -222,15 +222,20 @@ def write_csv(groups: List[Group], path: Path) -> None:
                 " | ".join(sorted({mask(i.text) for i in g.items})))])
 
 
+def sender_with_code(connection: sqlalchemy.engine.Connection, code: str,
+                     key: Optional[bytes] = None) -> Optional[str]:
+    """The conversation a report code names, or None."""
+    key = key or report_key()
+    senders = connection.execute(sqlalchemy.text("SELECT DISTINCT sender_id FROM events"))
+    return next((s for (s,) in senders if conversation_code(s, key) == code), None)
+
+
 def show(url: str, code: str) -> str:
     """One conversation's messages, by its code: what a patient and the bot said."""
     engine = _open(url)
     try:
         with engine.connect() as connection:
-            senders = [row[0] for row in connection.execute(sqlalchemy.text(
-                "SELECT DISTINCT sender_id FROM events"))]
-            key = report_key()
-            sender = next((s for s in senders if conversation_code(s, key) == code), None)
+            sender = sender_with_code(connection, code)
             if sender is None:
                 return f"No conversation {code} in the store."
             rows = connection.execute(sqlalchemy.text(

@@ -19,7 +19,7 @@ from typing import Callable, List, Optional, Tuple
 
 import sqlalchemy
 
-from tms.report import _open, conversation_code, report_key
+from tms.report import _open, sender_with_code
 from tms.storage import configured_url
 
 DEFAULT_DAYS = 90
@@ -61,26 +61,21 @@ def purge(url: str, days: int, clock: Callable[[], float] = time.time
     return len(idle), events
 
 
-def sender_for(url: str, code: str, key: Optional[bytes] = None) -> Optional[str]:
-    """The conversation a report code names, or None."""
-    key = key or report_key()
-    engine = _open(url)
-    try:
-        with engine.connect() as connection:
-            senders = [row[0] for row in connection.execute(sqlalchemy.text(
-                "SELECT DISTINCT sender_id FROM events"))]
-    finally:
-        engine.dispose()
-    return next((s for s in senders if conversation_code(s, key) == code), None)
+def delete_events(connection: sqlalchemy.engine.Connection, sender: str) -> int:
+    """Delete one conversation's every event; how many were deleted. Also what the
+    Rasa server's store does for the widget's "Delete conversation"."""
+    return connection.execute(sqlalchemy.text(
+        "DELETE FROM events WHERE sender_id = :s"), {"s": sender}).rowcount
 
 
-def delete(url: str, sender: str) -> int:
-    """Delete one conversation's every event; how many were deleted."""
+def delete_by_code(url: str, code: str) -> Optional[int]:
+    """Delete the conversation a report code names: its events deleted, or None when
+    no conversation has that code."""
     engine = _open(url)
     try:
         with engine.begin() as connection:
-            return connection.execute(sqlalchemy.text(
-                "DELETE FROM events WHERE sender_id = :s"), {"s": sender}).rowcount
+            sender = sender_with_code(connection, code)
+            return None if sender is None else delete_events(connection, sender)
     finally:
         engine.dispose()
 
@@ -92,13 +87,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                                          "conversation, by the code `make report` shows.")
         parser.add_argument("code", metavar="CONVERSATION", help="e.g. conv-1a2b3c4d5e")
         options = parser.parse_args(args[1:])
-        url = configured_url()
-        sender = sender_for(url, options.code.strip())
-        if sender is None:
+        deleted = delete_by_code(configured_url(), options.code.strip())
+        if deleted is None:
             print(f"No conversation {options.code} in the store; nothing deleted.",
                   file=sys.stderr)
             return 1
-        print(f"Deleted conversation {options.code} ({delete(url, sender)} events).")
+        print(f"Deleted conversation {options.code} ({deleted} events).")
         return 0
     parser = argparse.ArgumentParser(prog="purge", description="Delete conversations "
                                      "idle for more than DAYS days.")

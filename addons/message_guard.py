@@ -12,7 +12,10 @@ what is wrong with it.
    rule answers it from the Rasa server itself, in any state, on any channel, even if
    the action server is down. The classifier's own ``emergency`` prediction stands
    only when it is confident and the message is not an educational question.
-2. A message flagged by the guard becomes ``bad_input`` with an ``input_problem``
+2. A question about treating a condition the sources do not cover ("can tms help
+   parkinsons", ``tms/scope.py``) becomes ``out_of_scope``: the scope reply, never
+   a stroke or phantom-pain answer.
+3. A message flagged by the guard becomes ``bad_input`` with an ``input_problem``
    entity, so a rule picks the kind reply for that problem; a ``bad_input`` the
    classifier predicted itself gets the problem ``unclear``.
 
@@ -44,6 +47,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from tms.input_screen import MAX_MESSAGE_CHARS, UNCLEAR, screen
 from tms.knowledge import emergency_numbers
+from tms.scope import other_condition
 from tms.names import (
     ENTITY_CRISIS_LINE,
     ENTITY_EMERGENCY_NUMBER,
@@ -51,6 +55,7 @@ from tms.names import (
     INPUT_PROBLEM,
     INTENT_BAD_INPUT,
     INTENT_EMERGENCY,
+    INTENT_OUT_OF_SCOPE,
     INTENT_SAFETY_FOLLOWUP,
     INTENT_URGENT,
     INTENT_WHILE_WAITING,
@@ -181,6 +186,8 @@ class InputOverride(_Stateless):
             if problem:
                 _force_intent(message, INTENT_BAD_INPUT,
                               [_entity(INPUT_PROBLEM, problem, name)])
+            elif other_condition(text):
+                _force_intent(message, INTENT_OUT_OF_SCOPE, [])
             elif self._predicted(message) == INTENT_BAD_INPUT:
                 message.set(ENTITIES, [_entity(INPUT_PROBLEM, UNCLEAR, name)],
                             add_to_output=True)

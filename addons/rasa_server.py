@@ -1,4 +1,4 @@
-"""Start Rasa (`python -m addons.rasa_server run ...`) with two patches of its internals.
+"""Start Rasa (`python -m addons.rasa_server run ...`) with patches of its internals.
 
 Each patch checks at start-up that what it replaces still exists, so a Rasa upgrade
 that renames it stops the server with the reason instead of silently dropping it.
@@ -7,7 +7,8 @@ that renames it stops the server with the reason instead of silently dropping it
 2. A time limit on the action server, and a reply of the Rasa server's own when it
    fails (``addons/action_guard.py``).
 3. Requests bounded at the door (``addons/door.py``).
-4. One measured speed-up:
+4. The conversation's condition for the NLU (``addons/conversation_context.py``).
+5. One measured speed-up:
 
 Rasa 3.6 checks every action-server response with ``jsonschema.validate``, which
 rebuilds the validator and re-checks the large event schema on each call: about
@@ -23,6 +24,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
 from addons.action_guard import install_action_guard
+from addons.conversation_context import install_conversation_context
 from addons.door import install_door_limits
 from addons.payload_guard import install_payload_guard
 
@@ -58,6 +60,7 @@ def main() -> None:
     install_payload_guard()
     install_action_guard()
     install_door_limits()
+    install_conversation_context()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -37,8 +37,11 @@ from tms.knowledge import KnowledgeError, knowledge_dir, load_knowledge
 from tms.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE,
                            INTENT_SAFETY_FOLLOWUP,
                            INTENT_URGENT, INTENT_WHILE_WAITING)
+from addons.conversation_context import CONVERSATION_CONDITION
 from tms.encoder import shared_encoder
-from tms.intent_model import IntentModel
+from tms.answering import in_context
+from tms.intent_model import IntentModel, Prediction
+from tms.scope import about_our_subject
 from tms.safety_model import SafetyModel
 from tms.safety_screen import shared_screen
 
@@ -119,6 +122,11 @@ class CoveredIntentClassifier(GraphComponent):
             # honestly that the sources do not cover a question is the safer error.
             "min_refusal_support": 0.5,
             "runner_up_confidence": 0.1,
+            # A short follow-up predicted below this is read again in context.
+            "context_below_confidence": 0.6,
+            # A topic below this, for a message with none of the subject's words
+            # (tms/scope.py), is out of scope.
+            "off_subject_confidence": 0.6,
             # Where the knowledge entries' questions come from at training time.
             "knowledge_dir": None,
         }
@@ -206,10 +214,17 @@ class CoveredIntentClassifier(GraphComponent):
             vector = sentence_vector(message)
             if self._model is None or vector is None:
                 continue
-            prediction = self._model.predict(message.get(TEXT) or "", vector)
+            prediction = self._read_in_context(message.get(TEXT), self._model.predict(
+                message.get(TEXT) or "", vector))
             ranking = prediction.ranking
             topic = self._weak_refusal(prediction)
-            if topic:
+            if self._off_subject(message.get(TEXT), prediction):
+                # Clearly first (never "Did you mean...?" between it and the topic).
+                confidence = max(1.0 - prediction.confidence, prediction.confidence)
+                ranking = [(INTENT_OUT_OF_SCOPE, confidence)] + [
+                    (name, p * (1.0 - confidence)) for name, p in ranking
+                    if name != INTENT_OUT_OF_SCOPE]
+            elif topic:
                 ranking = [r for r in ranking if r[0] == topic] + [
                     r for r in ranking if r[0] != topic]
             elif self._uncovered(prediction):
@@ -226,6 +241,21 @@ class CoveredIntentClassifier(GraphComponent):
                 message.set(SAFETY_GUESS_KEY, self._safety.guess(vector))
         return messages
 
+    def _read_in_context(self, text: Optional[str], prediction: Prediction) -> Prediction:
+        """A short follow-up the words alone leave unsure ("can tms help that",
+        "would tms help him"), read again with the conversation's condition spelled
+        out; the second reading stands when it is a more confident topic."""
+        if (prediction.intent in self._topics
+                and prediction.confidence >= self._config["context_below_confidence"]):
+            return prediction
+        rewritten = in_context(text, CONVERSATION_CONDITION.get())
+        if rewritten is None:
+            return prediction
+        again = self._model.predict(rewritten, shared_encoder().encode_one(rewritten))
+        if again.intent in self._topics and again.confidence > prediction.confidence:
+            return again
+        return prediction
+
     def _weak_refusal(self, prediction) -> Optional[str]:
         """A topic to answer instead of an out-of-scope reply nothing like it supports."""
         if (prediction.intent != INTENT_OUT_OF_SCOPE
@@ -235,6 +265,17 @@ class CoveredIntentClassifier(GraphComponent):
             if name in self._topics and confidence >= self._config["runner_up_confidence"]:
                 return name
         return None
+
+    def _off_subject(self, text: Optional[str], prediction: Prediction) -> bool:
+        """A message that speaks of nothing the answers are about ("is coffee bad
+        after a stroke", "what is a shrinker sock for"), sorted into a topic or "not
+        in sources" without confidence, or into "out of scope" with any: out of
+        scope. Not a short follow-up, whose "it" is what came before."""
+        if about_our_subject(text) or in_context(text, CONVERSATION_CONDITION.get()):
+            return False
+        return prediction.intent == INTENT_OUT_OF_SCOPE or (
+            (prediction.intent in self._topics or prediction.intent == INTENT_NOT_IN_SOURCES)
+            and prediction.confidence < self._config["off_subject_confidence"])
 
     def _uncovered(self, prediction) -> bool:
         return (prediction.intent in self._topics

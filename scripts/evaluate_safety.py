@@ -6,7 +6,7 @@ Usage: python scripts/evaluate_safety.py [--offline] [--dev]
 Sets: the frozen blind sets tests/blind/safety.yml and safety_v2.yml (messages with
 level and kind, look-alikes, conversations with the emergency mid-flow; v2 was
 written later by another helper, for honest figures once the first had been looked
-at many times) and the development set tests/safety/labelled.yml. With --dev, the development sets tests/dev/safety.yml
+at many times) and the development set tests/safety/labelled.yml. With --dev, the development sets tests/dev/safety.yml and safety_2.yml
 (same shape as the blind one) and labelled.yml instead, with every miss and false
 alarm printed: those are the sets to tune against; the blind one is not. A reply counts as an emergency or urgent reply by the
 response the assistant ran (utter_emergency_* / utter_urgent_*, read from the
@@ -35,6 +35,7 @@ BLIND = ROOT / "tests" / "blind" / "safety.yml"
 BLIND_V2 = ROOT / "tests" / "blind" / "safety_v2.yml"
 LABELLED = ROOT / "tests" / "safety" / "labelled.yml"
 DEV = ROOT / "tests" / "dev" / "safety.yml"
+DEV_2 = ROOT / "tests" / "dev" / "safety_2.yml"
 RESULTS = ROOT / "results"
 WHILE_WAITING = "while_waiting"
 NORMAL = "normal"
@@ -55,7 +56,8 @@ def replied(actions: List[str]) -> Tuple[str, Optional[str]]:
 
 def labelled_sets(development: bool = False) -> Dict[str, dict]:
     sets = {}
-    shaped = ({"development (tests/dev/safety.yml)": DEV} if development
+    shaped = ({"development (tests/dev/safety.yml)": DEV,
+               "development 2 (tests/dev/safety_2.yml)": DEV_2} if development
               else {"blind": BLIND, "blind_v2": BLIND_V2})
     for name, path in shaped.items():
         data = yaml.safe_load(path.read_text())

@@ -129,6 +129,14 @@ def test_an_urgent_problem_becomes_the_urgent_intent_with_its_kind():
     # a call to someone else is not help on the way
     ("i called the clinic and they didnt answer, is it open today", "cost"),
     ("what now", INTENT_SAFETY_FOLLOWUP),
+    # help named less plainly
+    ("we called the crisis line, my aunt is driving over, what do i do until she gets here",
+     INTENT_WHILE_WAITING),
+    ("called for help, theyre 15 minutes away. anything i should do?", INTENT_WHILE_WAITING),
+    ("should i just let his tms nurse know at his next appointment?",
+     INTENT_SAFETY_FOLLOWUP),
+    # telling the doctor, with no "later" in it, is an ordinary question
+    ("can i tell my doctor i want tms", "cost"),
 ])
 def test_what_people_say_after_an_emergency_reply(text, intent):
     assert classified(guard(text), intent="cost").get("intent")["name"] == intent
@@ -169,3 +177,28 @@ def test_the_classifier_alone_never_decides_a_safety_intent(intent):
     message = classified(guard("how much is it"), intent=intent, confidence=0.97,
                          ranking=ranking)
     assert message.get("intent")["name"] == "cost"
+
+
+@pytest.mark.parametrize("text, classifier_said", [
+    ("can tms help parkinsons tremors", "other_stroke_effects"),
+    ("will blue cross cover tms for my depression", "cost"),
+    ("can tms help my son's adhd", "other_stroke_effects"),
+    ("is mirror therapy good for CRPS in my wrist", "plp_treatments"),
+])
+def test_treating_a_condition_the_sources_do_not_cover_gets_the_scope_reply(
+        text, classifier_said):
+    message = classified(guard(text), intent=classifier_said)
+    assert message.get("intent")["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("post stroke depression, can tms help", "other_stroke_effects"),
+    ("is tms safe if i have epilepsy", "side_effects"),
+    ("can i have tms if i'm depressed", "candidacy"),
+    ("is tms for phantom limb the same as tms for depression?", "protocols"),
+    ("does tms help the burning in my missing foot", "evidence"),
+])
+def test_our_conditions_and_safety_with_another_condition_stay_with_the_classifier(
+        text, topic):
+    message = classified(guard(text), intent=topic)
+    assert message.get("intent")["name"] == topic

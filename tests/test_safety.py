@@ -60,3 +60,49 @@ def test_ordinary_input_is_not_an_emergency(text):
 ])
 def test_history_is_told_apart_from_now(text, history):
     assert told_as_history(text) is history
+
+
+@pytest.mark.parametrize("text", [
+    "i overdosed on my pain pills back in 2015, been clean and well since. can i still get tms?",
+    "he tried to end his life in 2020, he is in a good place now and wants to try tms",
+    "the day of his stroke his face drooped and he couldnt talk, that was last march",
+    "my seizure meds were changed in june, does that matter for tms",
+    "can tms make suicidal thoughts worse",
+    "im at the end of my rope with this pain",
+    "how would i know if my dad was having a seizure",
+])
+def test_an_episode_told_for_the_record_or_an_idiom_is_no_emergency(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("i overdosed in 2019 and i just took a whole bottle of pills", "overdose"),
+    ("i tried to kill myself years ago and i have a plan to do it this weekend",
+     "self_harm"),
+    ("she had a stroke last year and her face is drooping right now", "stroke_signs"),
+    ("back in march he had a seizure, now hes shaking all over and wont respond", "seizure"),
+])
+def test_a_past_episode_does_not_hide_one_happening_now(text, kind):
+    assert detect(text) == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("her mouth went droopy for a couple of minutes and now it is back to normal",
+     "stroke_signs"),
+    ("grandpa's smile looks uneven all of a sudden", "stroke_signs"),
+    ("i can't catch my breath and my lips are turning blue", "chest_pain"),
+    ("she said she is going to walk into the river tonight", "self_harm"),
+    ("i'll be gone before the weekend, nobody will miss me", "self_harm"),
+    ("he was jerking on the couch and didnt know where he was", "seizure"),
+    ("my head has been aching all day since this morning's tms session", "headache"),
+])
+def test_signs_in_everyday_words_are_caught(text, kind):
+    assert detect(text) == kind
+
+
+@pytest.mark.parametrize("text", [
+    "his smile has looked uneven since the stroke in may, can tms fix that",
+    "i was twitching in my sleep last night, is that from tms",
+])
+def test_the_same_words_told_as_a_lasting_state_are_not(text):
+    assert detect(text) is None

@@ -14,6 +14,8 @@ from tms import render
 from tms.conditions import (
     GENERAL,
     PATIENT_CONDITIONS,
+    PHANTOM_LIMB_PAIN,
+    STROKE,
     THERAPY_CONDITION,
     normalize_condition,
     normalize_therapy,
@@ -162,6 +164,22 @@ _REFERS_BACK = re.compile(
 FOLLOW_UP_MAX_WORDS = 10
 #: ...and takes the best topic the classifier saw, if it gave it at least this.
 FOLLOW_UP_MIN_CONFIDENCE = 0.08
+
+
+#: What a follow-up's "he", "it" or "that" stands for, once the condition is known.
+_CONDITION_PHRASE = {STROKE: "after a stroke", PHANTOM_LIMB_PAIN: "for phantom limb pain"}
+
+
+def in_context(text: Optional[str], condition: Optional[str]) -> Optional[str]:
+    """A short follow-up that leans on what was said before, with the conversation's
+    condition spelled out ("can tms help that" -> "can tms help that for phantom limb
+    pain"): what the classifier reads when the words alone leave it unsure. None when
+    the message is no such follow-up or no condition is known."""
+    phrase = _CONDITION_PHRASE.get(condition or "")
+    if (not phrase or not text or len(text.split()) > FOLLOW_UP_MAX_WORDS
+            or not _REFERS_BACK.search(text)):
+        return None
+    return f"{text.rstrip(' ?!.')} {phrase}"
 
 
 def follow_up_topic(text: Optional[str], ranking: Sequence[dict],

@@ -51,6 +51,7 @@ def response_name(kind: str) -> str:
     return f"utter_{LEVELS[kind]}_{kind}"
 
 
+_WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = ("(?:january|february|march|april|may|june|july|august|september|october|"
           "november|december)")
 
@@ -85,10 +86,10 @@ _SELF_HARM = _any(
     r"by|next)\b",
     r"\b(?:saving|stockpiling|hoarding)\s+(?:up\s+)?(?:my|his|her)?\s*(?:pills|meds|"
     r"medications?|tablets)\b",
-    r"\b(?:gun|firearm|pistol|rifle|rope)\b.{0,80}\b(?:end|over|done|weekend|tonight|"
+    r"\b(?:gun|firearm|pistol|rifle|rope(?<!end of my rope)(?<!end of the rope)(?<!end of his rope)(?<!end of her rope))\b.{0,80}\b(?:end|over|done|weekend|tonight|"
     r"plan|finish|can't take|cant take|no point|hopeless|goodbye|use it)\b",
     r"\b(?:end|over|done|plan|can't take|cant take|no point|hopeless|goodbye)\b.{0,80}"
-    r"\b(?:gun|firearm|pistol|rifle|rope)\b",
+    r"\b(?:gun|firearm|pistol|rifle|rope(?<!end of my rope)(?<!end of the rope)(?<!end of his rope)(?<!end of her rope))\b",
     r"\b(?:say|said|saying)\s+goodbye\s+(?:to\s+)?(?:everyone|my family|the kids)\b",
     r"\b(?:saving|stockpiling|hoarding)\s+(?:up\s+)?(?:my|his|her)\s+(?:\w+\s+)?(?:pills|meds|"
     r"medications?|tablets|oxy\w*|morphine|opioids?|painkillers|gabapentin|fentanyl)\b",
@@ -99,7 +100,11 @@ _SELF_HARM = _any(
     r"\b(?:drive|driving|crash|crashing|steer)\s+(?:my|the|his|her)\s+car\s+(?:into|off)\b",
     r"\bhow many (?:pills|tablets)\b.{0,30}\b(?:takes?|to die|kill|lethal)\b",
     r"\blethal dose\b", r"\bjoin (?:dad|mom|him|her|my \w+) in heaven\b",
-    r"\bpills (?:all )?lined up\b",
+    r"\bpills (?:are |all |are all )?lined up\b",
+    r"\b(?:going to|gonna|will|plans? to|wants? to)\s+(?:drive|jump|walk)\s+(?:off|into|in front "
+    r"of)\s+(?:the|a)\s+(?:bridge|cliff|train|truck|river|lake)\b",
+    r"\b(?:i'll|ill|i will|he'll|she'll|he will|she will)\s+be\s+gone\s+(?:by|before|tomorrow|"
+    r"tonight|soon)\b",
     r"\b(?:standing|sitting) on (?:the|a) (?:bridge|ledge|roof|edge)\b",
     r"\b(?:wish|wished)\s+(?:i|he|she)\s+(?:was|were|could be)\s+dead\b",
     r"\b(?:i'd|id|i would|rather)\s+(?:rather\s+)?(?:be dead|die)\b",
@@ -179,7 +184,7 @@ _OVERDOSE = _any(
 # Questions about TMS and suicide risk in general, not a person at risk.
 _SELF_HARM_EDUCATIONAL = _any(
     r"\b(?:can|does|do|will|could)\s+(?:tms|rtms|it|the treatment)\s+"
-    r"(?:cause|lead to|increase|trigger|help)\b.*\bsuicid",
+    r"(?:cause|lead to|increase|trigger|help|make|worsen|affect|bring on)\b.*\bsuicid",
     r"\bsuicid\w*\s+(?:risk|rates?|prevention)\b",
     r"\bwhat\s+is\s+(?:the\s+)?suicid",
     r"\b(?:years ago|used to|in the past|back then|a long time ago|as a teen\w*)\b.{0,40}"
@@ -238,6 +243,8 @@ _STROKE_SIGN = _any(
 _STRONG_PRESENT = _any(
     r"\b(?:is|are|am|'s|looks?|went|going|getting)\s+(?:all\s+)?(?:drooping|droopy|crooked|"
     r"sagging|garbled|slurring|lopsided)\b",
+    r"\b(?:face|smile|mouth)\s+(?:looks?|is|went|seems?)\s+(?:\w+\s+)?(?:uneven|lopsided|"
+    r"crooked|off on one side)\b",
 )
 # A sign described as the state someone is in right now ("her face is drooping").
 _PRESENT_STATE = _any(
@@ -310,7 +317,9 @@ _SEIZURE = _any(r"\bseiz(?:ure|ures|ing|ed)\b", r"\bconvuls\w*\b", r"\bfit\b",
                 r"\bkeeled over\b", r"\bwent (?:stiff|limp) and\b",
                 r"\b(?:lost|losing) consciousness\b", r"\bunresponsive\b",
                 r"\b(?:won't|wont|will not|not)\s+(?:wake up|respond\w*)\b",
-                r"\bblacked out\b", r"\bcollapsed\b")
+                r"\bblacked out\b", r"\bcollapsed\b",
+                r"\b(?:twitching|jerking|shaking)\b.{0,60}\b(?:didn't|didnt|did not|doesn't|"
+                r"doesnt)\s+know\s+where\b")
 _SEIZURE_EVENT = _any(
     _PERSON + r".{0,30}\b(?:is|are|am|'s|just|has|had|having|started|went into|keeps|"
     r"fainted|passed|blacked|collapsed|convuls\w*|seiz\w*|shaking|jerking|keeled)\b",
@@ -343,6 +352,8 @@ _CHEST = _any(
     r"\b(?:squeez\w*|crushing|tight\w*)\b.{0,20}\bchest\b",
     r"\b(?:can't|cant|cannot|can not|struggling to|trouble|hard to)\s+breath\w*\b",
     r"\bshort(?:ness)? of breath\b",
+    r"\b(?:can't|cant|cannot|can not)\s+catch\s+(?:my|his|her|their)\s+breath\b",
+    r"\blips?\s+(?:look|looks|are|is|turning|went|gone)\s+(?:\w+\s+)?(?:blue|purple|grey|gray)\b",
 )
 _CHEST_EDUCATIONAL = _any(
     r"\b(?:nearly|almost) (?:had|have|gave me) a heart attack\b",
@@ -376,10 +387,13 @@ _HEADACHE_AFTER = _any(
     r"next morning|still there|been going|whole day|(?:\d|two|three|four) days|"
     r"(?:isn't|isnt|is not|not) helping|nothing helps)\b",
     r"\bhead\b.{0,20}\b(?:pounding|killing|throbbing)\b", r"\bache in (?:my|his|her) head\b",
+    r"\bhead\w*\b.{0,30}\b(?:nonstop|non-stop|all day|all night|for (?:\d+|two|three) days|"
+    r"(?:\d+|24|48) hours|still (?:really )?bad|won't stop|wont stop)\b",
 )
 _SESSION = _any(
     r"\b(?:after|since|from)\s+(?:(?:my|his|her|the|their|today's|todays|this|last|"
-    r"yesterday's)\s+)?(?:tms|rtms|session|treatment|appointment|stimulation)\b",
+    r"yesterday's|this morning's|this mornings|this afternoon's)\s+)?(?:tms|rtms|session|"
+    r"treatment|appointment|stimulation)\b",
     r"\b(?:had|got)\s+(?:tms|rtms|a session|treatment)\b", r"\bthe coil\b",
     r"\b(?:tms|rtms|session|treatment)\s+(?:today|this morning|yesterday|earlier)\b",
     r"\b(?:headache|head)\b.{0,20}\b(?:from|after)\s+(?:the\s+)?(?:tms|rtms|sessions?|"
@@ -471,7 +485,11 @@ _SPANISH_EMERGENCY = _any(
 _TRANSIENT_STROKE = _any(
     r"\b(?:couldn't|couldnt|could not|can't|cant)\s+(?:talk|speak|see|move|lift|get (?:my|his|"
     r"her) words out)\b.{0,60}\b(?:gone now|better now|went away|passed|came back|fine now|"
-    r"ok now|okay now|came and went)\b")
+    r"ok now|okay now|came and went)\b",
+    r"\b(?:droop\w*|numb|weak|slurr\w*|crooked|lopsided|uneven|tingl\w*)\b.{0,40}\b(?:for|like)\s+"
+    r"(?:a (?:few|couple)|like|about|maybe|\d+|five|ten|two|a)\s*(?:\w+\s+)?"
+    r"(?:min|mins|minutes?|seconds?|moment|bit)\b.{0,60}\b(?:back to normal|gone now|"
+    r"better now|went away|passed|fine now|ok now|okay now|normal again)\b")
 
 # Unmistakable on their own: no "is having" needed.
 _SEIZURE_STRONG = _any(
@@ -487,6 +505,43 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
     if not text:
         return None
     lowered = _normalised(text)
+    kind = _emergency_named(lowered)
+    if kind and past_episode(lowered):
+        return None
+    return kind
+
+
+# An episode dated in the past ("tried to overdose years ago", "the night of her stroke
+# she had the worst headache... that was in april", "my seizure meds were stopped in
+# august"): what a patient tells for their intake, not an emergency now...
+_DATED_PAST = _any(
+    r"\b(?:\d+|a|one|two|three|four|five|six|several|many|a few|a couple of)\s+"
+    r"(?:years?|months?)\s+(?:ago|back)\b", r"\byears ago\b", r"\bin (?:19|20)\d\d\b",
+    rf"\blast (?:spring|summer|fall|autumn|winter|year|month|{_MONTH})\b",
+    rf"\b(?:that was|back) in\b", rf"\bin {_MONTH}\b",
+    r"\bas a (?:kid|child|teen\w*)\b",
+    r"\bwhen (?:i|he|she) was (?:a )?(?:kid|child|teen\w*|young|little|\d+)\b",
+    r"\bthe (?:night|day|week|morning) (?:of|before|after) (?:my|his|her|the) stroke\b",
+    r"\bused to\b", r"\bnot anymore\b")
+# ...unless something is said to be happening now or again.
+_NOW_OR_AGAIN = _any(
+    r"\bagain\b", r"\bcurrently\b", r"\bat the moment\b", r"\bright now\b",
+    r"\bjust (?:took|swallowed|ate|drank|had|now|happened|started|collapsed|fainted|"
+    r"passed|fell|went)\b", r"\bplan\w*\b", r"\bgoodbye\b", r"\bthis week\b",
+    r"\bsudden(?:ly)?\b", r"\bout of nowhere\b",
+    r"\bnow (?:he|she|i|they|we|his|her|my|it's|its|it is|there's|hes|he's|shes|she's|im|i'm|"
+    r"theyre|they're)\b")
+
+
+def past_episode(lowered: str) -> bool:
+    """Told as an episode in the past, with nothing said to be happening now."""
+    return bool(_DATED_PAST.search(lowered)) and not (
+        _NOW_OR_AGAIN.search(lowered) or _acute(lowered) or _RECENT.search(lowered)
+        or _STRONG_PRESENT.search(lowered) or _PRESENT_STATE.search(lowered))
+
+
+def _emergency_named(lowered: str) -> Optional[str]:
+    """The kind of emergency a rule names in the (normalised) message, else None."""
     if _SELF_HARM.search(lowered) and not _SELF_HARM_EDUCATIONAL.search(lowered):
         return SELF_HARM
     if _OVERDOSE.search(lowered) and not _hypothetical(lowered):
@@ -500,8 +555,8 @@ def detect_emergency(text: Optional[str]) -> Optional[str]:
     if _SEIZURE_STRONG.search(lowered) and not _hypothetical(lowered):
         return SEIZURE
     if _SEIZURE.search(lowered) and _SEIZURE_EVENT.search(lowered) and not (
-            _SEIZURE_EDUCATIONAL.search(lowered) and not _acute(lowered)
-            and not _RECENT.search(lowered)):
+            (_SEIZURE_EDUCATIONAL.search(lowered) or _hypothetical(lowered))
+            and not _acute(lowered) and not _RECENT.search(lowered)):
         return SEIZURE
     if _CHEST.search(lowered) and not (
             _CHEST_EDUCATIONAL.search(lowered) and not _acute(lowered)):
@@ -624,6 +679,13 @@ _WAITING_FOR_HELP = _any(
     r"\b(?:dispatcher|call taker|operator|911|999|112)\s+(?:said|says|told)\b",
     r"\b(?:ambulance|ambo|paramedics?|emts?|ems)\b.{0,20}\b(?:\d+|few|ten|five)\s+"
     r"(?:minutes?|mins?)\s+(?:out|away)\b",
+    # help named less plainly: "called for help, theyre 10 min away", "called the
+    # crisis line and my sister is on her way"
+    r"\bcalled\s+(?:for help|the crisis line|a crisis line|988|the hotline|a hotline|"
+    r"the crisis team|the police|the cops)\b",
+    r"\b(?:they're|theyre|they are|he's|hes|she's|shes|help is)\s+(?:\d+|a few|ten|five|"
+    r"twenty)\s+(?:minutes?|mins?)\s+(?:away|out)\b",
+    r"\buntil\s+(?:she|he|they|help|someone)\s+(?:gets?|arrives?|comes?)\s+here\b",
 )
 # Help is already coming, said with the emergency service's name, in the present: the
 # while-you-wait steps come first even when the signs are told again ("he's still
@@ -658,6 +720,11 @@ _SAFETY_FOLLOWUP = _any(
     r"(?:appointment|session|visit))\b",
     r"\b(?:says|said)\s+(?:he's|hes|she's|shes|he is|she is|they're|i'm|im)\s+fine\b",
     r"\bskip (?:the )?(?:er|hospital|emergency room|a&e|doctor)\b",
+    r"\b(?:can|could|should)\s+(?:we|i)\s+(?:just\s+)?(?:tell|mention it to|show|let)\s+"
+    r"(?:the|my|his|her|our)\s+(?:tms\s+)?(?:team|doctor|nurse|clinic|staff|tech\w*|"
+    r"therapist)\b.{0,25}\b(?:when (?:we|i|he|she) (?:go|come|get)|next time|then|"
+    rf"tomorrow|on {_WEEKDAY}|at (?:the|my|his|her|our) (?:next )?(?:session|appointment|"
+    r"visit))\b",
 )
 
 

@@ -19,11 +19,7 @@ import rasa.core.run
 from sanic import response
 
 from addons.patching import replace
-from tms.input_screen import MAX_CHANNEL_CHARS
-
-#: Generous for a chat message (a pasted letter still gets the kind "too long" reply),
-#: far under Sanic's 100 MB default.
-MAX_BODY_BYTES = 2 * 1024 * 1024
+from tms.input_screen import MAX_BODY_BYTES, MAX_CHANNEL_CHARS
 MAX_SENDER_CHARS = 128
 REST_WEBHOOK = "/webhooks/rest/webhook"
 

@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from tms.log_privacy import code
 from tms.retention import delete_events
 from tms.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)
 
@@ -168,12 +169,12 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         self._remember(sender, tracker, stored)
         if first:
             logger.warning("Conversation %s is kept in memory until the database "
-                           "answers again (%d conversation(s) waiting).", sender,
+                           "answers again (%d conversation(s) waiting).", code(sender),
                            len(self._queued))
         while len(self._queued) > MAX_QUEUED_CONVERSATIONS:
             dropped, _ = self._queued.popitem(last=False)
             logger.error("Too many conversations waiting for the database: the "
-                         "unwritten turns of %s are dropped.", dropped)
+                         "unwritten turns of %s are dropped.", code(dropped))
 
     def _flush(self) -> None:
         """Write the queued conversations, oldest first, when the database is due."""

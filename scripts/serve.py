@@ -43,14 +43,22 @@ READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 15
 
 
-def _endpoints_for(action_port: int) -> Path:
-    """endpoints.yml, or a copy under var/ pointing at another action-server port."""
+#: The action server's shared secret (addons/action_server.py), in the environment.
+TOKEN_ENV = "ACTION_SERVER_TOKEN"
+
+
+def _endpoints_for(action_port: int, token: bool = False) -> Path:
+    """endpoints.yml, or a copy under var/ pointing at another action-server port
+    and, with `token`, sending ACTION_SERVER_TOKEN (Rasa reads ${...} from the
+    environment: the secret is never written to disk)."""
     source = ROOT / "endpoints.yml"
-    if action_port == 5055:
+    if action_port == 5055 and not token:
         return source
     config = yaml.safe_load(source.read_text(encoding="utf-8"))
     config["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
-    target = ROOT / "var" / f"endpoints-{action_port}.yml"
+    if token:
+        config["action_endpoint"]["token"] = "${%s}" % TOKEN_ENV
+    target = ROOT / "var" / f"endpoints-{action_port}{'-token' if token else ''}.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(config), encoding="utf-8")
     return target
@@ -139,6 +147,14 @@ def lock_lifetime_problem(env: dict) -> Optional[str]:
                 "lock that expires first lets that patient's next message overtake it. "
                 "Raise TICKET_LOCK_LIFETIME or lower TMS_ACTION_TIMEOUT_S.")
     return None
+
+
+def action_log_flags(level: str) -> List[str]:
+    """rasa_sdk's flags for LOG_LEVEL, which the Rasa server reads by itself."""
+    level = level.strip().upper()
+    if level == "DEBUG":
+        return ["--debug"]
+    return ["--quiet"] if level in ("WARNING", "ERROR", "CRITICAL") else []
 
 
 def ready(url: str) -> bool:
@@ -256,13 +272,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     # ACTION_HOST=0.0.0.0 opens it to other machines (put it behind a firewall then).
     actions = Supervised(
         "action server",
-        [python, "-m", "rasa_sdk", "--actions", "actions",
-         "--port", str(args.action_port)],
+        [python, "-m", "addons.action_server", "--actions", "actions",
+         "--port", str(args.action_port),
+         *action_log_flags(os.environ.get("LOG_LEVEL", ""))],
         dict(env, SANIC_HOST=os.environ.get("ACTION_HOST", "127.0.0.1"))).start()
     rasa = Supervised(
         "Rasa server",
         [python, "-m", "addons.rasa_server", "run", "--model", str(args.model),
-         "--endpoints", str(_endpoints_for(args.action_port)),
+         "--endpoints", str(_endpoints_for(
+             args.action_port, bool(os.environ.get(TOKEN_ENV)))),
          "--credentials", str(ROOT / "credentials.yml"),
          "--port", str(args.rasa_port),
          # RASA_HOST=127.0.0.1 behind a load balancer on the same machine.

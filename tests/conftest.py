@@ -15,6 +15,8 @@ import sqlalchemy
 import yaml
 from rasa_sdk import Tracker
 
+from tests.standins import TwilioStandIn
+
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 TODAY = dt.date(2026, 11, 22)
@@ -181,3 +183,25 @@ def stored_events(store_url: str, sender: str) -> List[Tuple[str, dict]]:
     finally:
         engine.dispose()
     return [(kind, json.loads(data)) for kind, data in rows]
+
+
+# --- SMS: the assistant's Twilio settings, with a loopback stand-in for its API ------
+
+ACCOUNT_SID = "AC" + "0" * 32
+AUTH_TOKEN = "test-auth-token-" + uuid.uuid4().hex
+CLINIC_NUMBER = "+15550001111"
+PUBLIC_WEBHOOK = "https://chat.clinic.example/webhooks/twilio/webhook"
+
+
+@pytest.fixture(scope="module")
+def twilio():
+    stand_in = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN)
+    yield stand_in
+    stand_in.stop()
+
+
+def twilio_settings(stand_in: TwilioStandIn) -> Dict[str, str]:
+    """The environment that turns the assistant's SMS channel on, against it."""
+    return {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_NUMBER": CLINIC_NUMBER, "TWILIO_API_URL": stand_in.url,
+            "TWILIO_WEBHOOK_URL": PUBLIC_WEBHOOK}

@@ -14,32 +14,22 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import stored_events
-from tests.running_assistant import RunningAssistant
-from tests.standins import (
-    CuttableProxy,
-    PageServer,
-    TwilioStandIn,
-    twilio_signature,
-    wait_for,
+from tests.conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    CLINIC_NUMBER,
+    PUBLIC_WEBHOOK,
+    stored_events,
+    twilio_settings,
 )
+from tests.running_assistant import RunningAssistant
+from tests.standins import CuttableProxy, PageServer, twilio_signature, wait_for
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ACCOUNT_SID = "AC" + "0" * 32
-AUTH_TOKEN = "test-auth-token-" + uuid.uuid4().hex
-CLINIC_NUMBER = "+15550001111"
-PUBLIC_WEBHOOK = "https://chat.clinic.example/webhooks/twilio/webhook"
 STROKE_FDA = "No. TMS is not FDA-cleared for stroke rehabilitation."
 PLP_FDA = "No. TMS is not FDA-approved for phantom limb pain."
-
-
-@pytest.fixture(scope="module")
-def twilio():
-    stand_in = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN)
-    yield stand_in
-    stand_in.stop()
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +47,8 @@ def assistant(twilio, knowledge, store_url, tmp_path_factory):
     log = tmp_path_factory.mktemp("logs") / "assistant.log"
     running = RunningAssistant({
         "TRACKER_STORE_URL": store_url,
-        "TMS_KNOWLEDGE_DIR": str(knowledge.root),
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_NUMBER": CLINIC_NUMBER, "TWILIO_API_URL": twilio.url,
-        "TWILIO_WEBHOOK_URL": PUBLIC_WEBHOOK}, log).start()
+        "TMS_KNOWLEDGE_DIR": str(knowledge.root), **twilio_settings(twilio)},
+        log).start()
     yield running
     running.stop()
 

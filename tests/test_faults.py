@@ -30,7 +30,8 @@ def server_pid(pattern: str) -> int:
 
 
 def action_server_pid(assistant: RunningAssistant) -> int:
-    return server_pid(f"rasa_sdk --actions actions --port {assistant.action_port}")
+    return server_pid(
+        f"addons.action_server --actions actions --port {assistant.action_port}")
 
 
 def rasa_server_pid(assistant: RunningAssistant) -> int:

@@ -18,6 +18,9 @@ MAX_MESSAGE_CHARS = 1000
 #: Longest message a channel (widget, SMS) passes on and stores. Longer than what NLU
 #: reads, so that a too-long message still gets the "too long" reply.
 MAX_CHANNEL_CHARS = 10_000
+#: Largest request body either server reads (the action server's after inflating):
+#: generous for a chat message or a conversation, far under Sanic's 100 MB default.
+MAX_BODY_BYTES = 2 * 1024 * 1024
 
 EMPTY = "empty"
 TOO_LONG = "too_long"

@@ -79,10 +79,18 @@ def report_key(path: Optional[Path] = None) -> bytes:
         return configured.encode("utf-8")
     path = path or KEY_FILE
     if not path.exists():
+        # Both servers may make it at once (their logs use it): one whole key wins.
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        made = path.with_name(f"{path.name}.{os.getpid()}")
+        descriptor = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(made, path)
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
     return path.read_text().strip().encode("utf-8")
 
 

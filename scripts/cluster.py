@@ -195,16 +195,17 @@ class Cluster:
         return f"http://127.0.0.1:{self.port}"
 
     def problem(self) -> Optional[str]:
-        """Why this cluster cannot start, in words, or None."""
-        if not Path(HAPROXY).is_file():
-            return (f"HAProxy is not installed ({HAPROXY}): `make haproxy` installs "
-                    "Debian's package, or set HAPROXY=/path/to/haproxy.")
+        """Why this cluster cannot start, in words, or None: the settings first
+        (they hold on every machine), then the load balancer's program."""
         if not self.env["TRACKER_STORE_URL"].startswith("postgresql"):
             return ("Several servers must share one PostgreSQL conversation store: set "
                     "TRACKER_STORE_URL=postgresql://USER:PASSWORD@HOST:5432/DATABASE.")
         if not self.env["LOCK_STORE_URL"].startswith(("redis://", "rediss://")):
             return ("Several servers must share one Redis lock store (one conversation's "
                     "messages in order): set LOCK_STORE_URL=redis://HOST:6379/1.")
+        if not Path(HAPROXY).is_file():
+            return (f"HAProxy is not installed ({HAPROXY}): `make haproxy` installs "
+                    "Debian's package, or set HAPROXY=/path/to/haproxy.")
         return None
 
     def start(self) -> "Cluster":

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 
@@ -36,6 +34,8 @@ from socketio import AsyncServer
 from twilio.request_validator import RequestValidator
 
 from addons.tracker_store import forget_conversation
+from tms.identity import (issue_session, new_widget_conversation as issue_conversation,
+                          sms_address, sms_conversation, widget_conversation)
 from tms import render
 from tms.input_screen import MAX_CHANNEL_CHARS
 
@@ -49,8 +49,6 @@ WIDGET_FILES = {
     "socket.io.min.js": (ROOT / "node_modules" / "socket.io-client" / "dist"
                          / "socket.io.min.js", "text/javascript"),
 }
-#: A widget session id: what the widget makes (32 hex digits) or similar.
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SEND_TIMEOUT_S = 10
 
 
@@ -67,8 +65,10 @@ class WidgetOutput(SocketIOOutput):
 class WidgetInput(SocketIOInput):
     """Rasa's socket.io channel, stricter about what a browser may send.
 
-    A socket speaks only for the session it claimed with `session_request`, so a
-    message cannot be injected into another conversation by naming its id.
+    The server issues each conversation's session token (``tms/identity.py``: random,
+    signed, expiring) and a socket speaks only for the conversation its token names,
+    so a message cannot be injected into another conversation by naming its id, and
+    an old or made-up token starts a new conversation.
     """
 
     @classmethod
@@ -103,16 +103,17 @@ class WidgetInput(SocketIOInput):
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:
-            wanted = data.get("session_id") if isinstance(data, dict) else None
-            session_id = (wanted if isinstance(wanted, str)
-                          and SESSION_ID.fullmatch(wanted) else uuid.uuid4().hex)
+            token = data.get("session_id") if isinstance(data, dict) else None
+            conversation = widget_conversation(token)
             async with sio.session(sid, namespace=self.namespace) as session:
-                previous = session.get("session_id")
-                session["session_id"] = session_id
-            if previous and previous != session_id:
+                previous = session.get("conversation")
+                session["conversation"] = conversation = (
+                    conversation or issue_conversation())
+            if previous and previous != conversation:
                 await sio.leave_room(sid, previous, namespace=self.namespace)
-            await sio.enter_room(sid, session_id, namespace=self.namespace)
-            await sio.emit("session_confirm", session_id, room=sid,
+            await sio.enter_room(sid, conversation, namespace=self.namespace)
+            # A fresh token each time: the browser's copy never outlives its expiry.
+            await sio.emit("session_confirm", issue_session(conversation), room=sid,
                            namespace=self.namespace)
 
         @sio.on("delete_conversation", namespace=self.namespace)
@@ -120,27 +121,26 @@ class WidgetInput(SocketIOInput):
             """The patient's "Delete this conversation": the session this socket
             speaks for, or one the browser names (its id is the same secret that
             `session_request` accepts). The reply is the acknowledgement."""
-            wanted = data.get("session_id") if isinstance(data, dict) else None
+            token = data.get("session_id") if isinstance(data, dict) else None
             session = await sio.get_session(sid, namespace=self.namespace)
-            session_id = (wanted if isinstance(wanted, str)
-                          and SESSION_ID.fullmatch(wanted) else session.get("session_id"))
-            if not session_id:
+            conversation = widget_conversation(token) or session.get("conversation")
+            if not conversation:
                 return {"deleted": False}
-            deleted = forget_conversation(session_id)
+            deleted = forget_conversation(conversation)
             logger.info("A widget conversation was deleted at the patient's request.")
             return {"deleted": deleted}
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
             session = await sio.get_session(sid, namespace=self.namespace)
-            session_id = session.get("session_id")
+            conversation = session.get("conversation")
             text = data.get("message") if isinstance(data, dict) else None
-            if session_id is None or not isinstance(text, str):
+            if conversation is None or not isinstance(text, str):
                 logger.warning("Widget message ignored: no session or no text.")
                 return
             await on_new_message(UserMessage(
                 text[:MAX_CHANNEL_CHARS], WidgetOutput(sio, self.bot_message_evt),
-                session_id, input_channel=self.name()))
+                conversation, input_channel=self.name()))
 
         return blueprint
 
@@ -170,7 +170,8 @@ class SMSOutput(OutputChannel):
         timeout = aiohttp.ClientTimeout(total=SEND_TIMEOUT_S)
         async with aiohttp.ClientSession(auth=auth, timeout=timeout) as session:
             for part in parts:
-                data = {"To": recipient_id, "From": self.settings.number, "Body": part}
+                data = {"To": sms_address(recipient_id), "From": self.settings.number,
+                        "Body": part}
                 try:
                     async with session.post(url, data=data) as reply:
                         if reply.status >= 300:
@@ -245,6 +246,8 @@ class SMSInput(TwilioInput):
             sender, text = form.get("From"), form.get("Body")
             if not sender or text is None:
                 return response.text("From and Body are required.", status=400)
+            # The SMS channel's own conversation: no other channel can name it.
+            sender = sms_conversation(sender)
             text = await self.choice_payload(request, sender, text[:MAX_CHANNEL_CHARS])
             await on_new_message(UserMessage(text, self.get_output_channel(), sender,
                                              input_channel=self.name()))

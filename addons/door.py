@@ -10,18 +10,35 @@ read up to Sanic's own limit, then refused); for the REST webhook: a body that i
 ``MAX_SENDER_CHARS`` characters and a text ``message`` gets a 400 that says what is
 wrong, and nothing is stored; a message longer than ``MAX_CHANNEL_CHARS`` is cut to
 that length before Rasa reads it (it still gets the kind "too long" reply).
+
+Who may speak for a conversation (``tms/identity.py``): a REST ``sender`` may not
+name another channel's conversation (``sms:...``, ``whatsapp:...``, ``web-...``: 400),
+and with ``REST_TOKEN`` set (production) a call without ``Authorization: Bearer
+<REST_TOKEN>`` gets 401 before anything is read or stored.
 """
 from __future__ import annotations
 
+import hmac
+import os
 from typing import Any, Optional
 
 import rasa.core.run
 from sanic import response
 
 from addons.patching import replace
+from tms.identity import RESERVED_PREFIXES, reserved
 from tms.input_screen import MAX_BODY_BYTES, MAX_CHANNEL_CHARS
 MAX_SENDER_CHARS = 128
 REST_WEBHOOK = "/webhooks/rest/webhook"
+
+
+def rest_caller_allowed(authorization: Optional[str]) -> bool:
+    """Open without ``REST_TOKEN`` (``make run``, tests); else only its holders."""
+    token = os.environ.get("REST_TOKEN", "")
+    if not token:
+        return True
+    return hmac.compare_digest((authorization or "").encode(),
+                               f"Bearer {token}".encode())
 
 
 def rest_problem(body: Any) -> Optional[str]:
@@ -33,13 +50,16 @@ def rest_problem(body: Any) -> Optional[str]:
         return "'sender' is required: a text naming the conversation."
     if len(sender) > MAX_SENDER_CHARS:
         return f"'sender' must be at most {MAX_SENDER_CHARS} characters."
+    if reserved(sender):
+        return ("'sender' may not start with " + ", ".join(RESERVED_PREFIXES)
+                + ": those name the SMS and widget channels' conversations.")
     if not isinstance(message, str):
         return "'message' is required and must be text."
     return None
 
 
 async def check_request(request: Any) -> Any:
-    """Sanic request middleware: a 413 or 400 response, or None to go on."""
+    """Sanic request middleware: a 413, 401 or 400 response, or None to go on."""
     try:
         size = int(request.headers.get("content-length") or 0)
     except ValueError:
@@ -49,6 +69,9 @@ async def check_request(request: Any) -> Any:
                               f"{MAX_BODY_BYTES} bytes."}, status=413)
     if request.method != "POST" or request.path.rstrip("/") != REST_WEBHOOK:
         return None
+    if not rest_caller_allowed(request.headers.get("authorization")):
+        return response.json({"error": "This webhook needs 'Authorization: Bearer "
+                              "<token>' (REST_TOKEN)."}, status=401)
     try:
         body = request.json
     except Exception:  # noqa: BLE001 - Sanic's error for a body that is not JSON

@@ -39,7 +39,7 @@ from tms.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SC
                            INTENT_URGENT, INTENT_WHILE_WAITING)
 from addons.conversation_context import CONVERSATION_CONDITION
 from tms.encoder import shared_encoder
-from tms.answering import in_context
+from tms.answering import in_context, refers_back
 from tms.intent_model import IntentModel, Prediction
 from tms.scope import about_our_subject
 from tms.safety_model import SafetyModel
@@ -122,8 +122,6 @@ class CoveredIntentClassifier(GraphComponent):
             # honestly that the sources do not cover a question is the safer error.
             "min_refusal_support": 0.5,
             "runner_up_confidence": 0.1,
-            # A short follow-up predicted below this is read again in context.
-            "context_below_confidence": 0.6,
             # A topic below this, for a message with none of the subject's words
             # (tms/scope.py), is out of scope.
             "off_subject_confidence": 0.6,
@@ -242,11 +240,14 @@ class CoveredIntentClassifier(GraphComponent):
         return messages
 
     def _read_in_context(self, text: Optional[str], prediction: Prediction) -> Prediction:
-        """A short follow-up the words alone leave unsure ("can tms help that",
-        "would tms help him"), read again with the conversation's condition spelled
-        out; the second reading stands when it is a more confident topic."""
-        if (prediction.intent in self._topics
-                and prediction.confidence >= self._config["context_below_confidence"]):
+        """A short follow-up the words alone would leave unanswered ("can tms help
+        that": "not in my sources" or "out of scope"), read again with the
+        conversation's condition spelled out; the second reading stands when it is a
+        more confident topic. A follow-up sorted into a topic, or into anything else
+        ("tell me more", "thanks"), keeps it."""
+        unanswered = (prediction.intent in (INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE)
+                      or self._uncovered(prediction))
+        if not unanswered:
             return prediction
         rewritten = in_context(text, CONVERSATION_CONDITION.get())
         if rewritten is None:
@@ -270,8 +271,9 @@ class CoveredIntentClassifier(GraphComponent):
         """A message that speaks of nothing the answers are about ("is coffee bad
         after a stroke", "what is a shrinker sock for"), sorted into a topic or "not
         in sources" without confidence, or into "out of scope" with any: out of
-        scope. Not a short follow-up, whose "it" is what came before."""
-        if about_our_subject(text) or in_context(text, CONVERSATION_CONDITION.get()):
+        scope. Not a short follow-up ("and for the leg?"), whose subject is what came
+        before."""
+        if about_our_subject(text) or refers_back(text):
             return False
         return prediction.intent == INTENT_OUT_OF_SCOPE or (
             (prediction.intent in self._topics or prediction.intent == INTENT_NOT_IN_SOURCES)

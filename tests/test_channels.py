@@ -24,6 +24,7 @@ from tests.conftest import (
 )
 from tests.running_assistant import RunningAssistant
 from tests.standins import CuttableProxy, PageServer, twilio_signature, wait_for
+from tms.identity import sms_conversation, widget_conversation
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +124,7 @@ def test_unsigned_or_forged_sms_webhook_is_refused_without_side_effects(
     response = text_in(assistant, twilio_form(phone, "is tms fda approved?"), signature)
     assert response.status_code == 403
     assert twilio.to(phone) == []
-    assert stored_events(store_url, phone) == []
+    assert stored_events(store_url, sms_conversation(phone)) == []
 
 
 def test_signature_for_other_content_is_refused(assistant, twilio, store_url):
@@ -133,7 +134,7 @@ def test_signature_for_other_content_is_refused(assistant, twilio, store_url):
     response = text_in(assistant, tampered,
                        twilio_signature(AUTH_TOKEN, PUBLIC_WEBHOOK, signed))
     assert response.status_code == 403
-    assert stored_events(store_url, phone) == []
+    assert stored_events(store_url, sms_conversation(phone)) == []
 
 
 def test_malformed_sms_webhook_is_rejected_without_side_effects(assistant, twilio,
@@ -147,7 +148,7 @@ def test_malformed_sms_webhook_is_rejected_without_side_effects(assistant, twili
                                         "X-Twilio-Signature": "abc"})
     assert not_a_form.status_code == 403
     assert twilio.to(phone) == []
-    assert stored_events(store_url, phone) == []
+    assert stored_events(store_url, sms_conversation(phone)) == []
 
 
 # --- Website widget (real browser) ---------------------------------------------------
@@ -354,7 +355,9 @@ def test_a_patient_can_delete_the_conversation_here_and_from_the_records(
         log = open_chat(page, assistant.demo_url)
         ask(page, "i lost my arm last year, what does tms cost")
         bot_said(log, "$200 to $400 per session")
-        session = page.evaluate(STORED_STATE)["sessionId"]
+        token = page.evaluate(STORED_STATE)["sessionId"]
+        session = widget_conversation(token)  # the server signed it with var/report.key
+        assert session and session not in token.split(".")[1:]
         assert any(kind == "user" for kind, _ in stored_events(store_url, session))
 
         page.get_by_role("button", name="Delete conversation").click()
@@ -362,11 +365,12 @@ def test_a_patient_can_delete_the_conversation_here_and_from_the_records(
         assert stored_events(store_url, session) == []
         assert log.locator("li.tms-user").count() == 0
         state = page.evaluate(STORED_STATE)
-        assert state["sessionId"] != session and "lost my arm" not in str(state)
+        assert state["sessionId"] != token and "lost my arm" not in str(state)
         # A new conversation from here on: nothing of the old one comes back.
         ask(page, "is it fda approved?")
         bot_said(log, "For stroke recovery:")
-        assert page.evaluate(STORED_STATE)["sessionId"] not in (None, session)
+        assert widget_conversation(page.evaluate(STORED_STATE)["sessionId"]) not in (
+            None, session)
         assert stored_events(store_url, session) == []
         page.reload()
         assert page.get_by_role("log", name="Conversation").locator(

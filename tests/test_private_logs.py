@@ -11,6 +11,7 @@ import signal
 import time
 import uuid
 import zlib
+from typing import Optional, Tuple
 
 import pytest
 import requests
@@ -22,6 +23,7 @@ from tests.standins import wait_for
 from tests.test_channels import new_phone, text_in, twilio_form
 from tests.test_faults import action_server_pid
 from tests.test_log_privacy import deflate_bomb
+from tms.identity import sms_conversation, widget_conversation
 from tms.report import conversation_code
 
 pytestmark = pytest.mark.slow
@@ -48,24 +50,27 @@ def rest(assistant, timeout: float = 60, **kwargs) -> requests.Response:
                          **kwargs)
 
 
-def widget(assistant, session_id: str, text: str) -> list:
-    """One message through the widget's socket.io channel; the replies."""
+def widget(assistant, text: str, token: Optional[str] = None) -> Tuple[list, str]:
+    """One message through the widget's socket.io channel, in the session of
+    ``token`` (a new one without); the replies and the token the server issued."""
     replies: list = []
+    issued: list = []
     client = socketio.Client()
     client.on("bot_uttered", replies.append)
+    client.on("session_confirm", issued.append)
     client.connect(assistant.url, transports=["polling"])
     try:
-        client.emit("session_request", {"session_id": session_id})
-        time.sleep(0.5)
+        client.emit("session_request", {"session_id": token})
+        wait_for(lambda: issued, 30)
         client.emit("user_uttered", {"message": text})
         wait_for(lambda: replies, 30)
     finally:
         client.disconnect()
-    return replies
+    return replies, issued[0]
 
 
 def test_nothing_a_patient_wrote_nor_who_they_are_reaches_the_log(assistant, twilio):
-    phone, texter, session = new_phone(), new_phone(), uuid.uuid4().hex
+    phone, texter = new_phone(), new_phone()
     said = f"my dad had a stroke, {MARKER} how much does tms cost"
     # REST, answered through the action server (so the token reaches it)
     assert "Sources:" in assistant.say(phone, said)
@@ -81,7 +86,9 @@ def test_nothing_a_patient_wrote_nor_who_they_are_reaches_the_log(assistant, twi
     assert text_in(assistant, dict(form, Body=MARKER), "forged").status_code == 403
     assert text_in(assistant, {"From": texter, "Note": MARKER}).status_code == 400
     # the widget
-    assert widget(assistant, session, f"{MARKER} does tms hurt")
+    replies, token = widget(assistant, f"{MARKER} does tms hurt")
+    assert replies
+    session = widget_conversation(token, key=SECRET.encode())
     # The action server hangs: the Rasa server replies by itself, and a patient who
     # gives up waiting cancels the request (Rasa logs its text at ERROR for that).
     pid = action_server_pid(assistant)
@@ -99,13 +106,14 @@ def test_nothing_a_patient_wrote_nor_who_they_are_reaches_the_log(assistant, twi
 
     log = assistant.log_path.read_text(errors="replace")
     leaked = [private for private in (MARKER, phone, phone[1:], texter, texter[1:],
-                                      session) if private in log]
+                                      session, token, token.split(".")[0])
+              if private in log]
     assert leaked == [], f"found in {assistant.log_path}"
     # ...while the log still says what happened, and to which conversation.
     assert "DEBUG" in log and "rest.message.received.timeout" in log
     assert "did not run action_answer_question (TimeoutError)" in log
     key = SECRET.encode()
-    for sender in (phone, texter, session):
+    for sender in (phone, sms_conversation(texter), session):
         assert conversation_code(sender, key) in log, sender
 
 

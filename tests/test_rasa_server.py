@@ -34,3 +34,22 @@ def test_valid_response_passes_quickly(action):
 def test_invalid_response_is_still_rejected_with_rasas_message(action, bad):
     with pytest.raises(ValidationError, match="Failed to validate Action server"):
         action._validate_action_result(bad)
+
+
+def test_the_nlu_sees_the_conversation_condition_while_a_message_is_parsed(monkeypatch):
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from addons import conversation_context
+    from addons.conversation_context import CONVERSATION_CONDITION
+
+    seen = []
+    monkeypatch.setattr(MessageProcessor, "_parse_message_with_graph",
+                        lambda self, message, tracker, only=True:
+                        seen.append(CONVERSATION_CONDITION.get()) or {})
+    conversation_context.install_conversation_context()
+    tracker = DialogueStateTracker.from_events("c", [SlotSet("condition", "stroke")])
+    MessageProcessor._parse_message_with_graph(None, None, tracker)
+    assert seen == ["stroke"]
+    assert CONVERSATION_CONDITION.get() is None  # only while that message is parsed

@@ -93,3 +93,53 @@ def test_the_learned_reading_counts_when_sure_but_never_against_the_look_alikes(
     assert the_screen.detect(text, vector, 0.0) is None
     assert the_screen.detect(text, vector, 0.0, Guess("self_harm", 0.5)) is None
     assert the_screen.detect(text, vector, 0.99, sure) is None  # an ordinary question
+
+
+def classifier_for(topics):
+    return CoveredIntentClassifier(CoveredIntentClassifier.get_default_config(), None,
+                                   None, topics=topics)
+
+
+@pytest.mark.parametrize("text, guess, confidence, off", [
+    # nothing of the subject, a doubtful topic guess: out of scope
+    ("is coffee bad for you after a stroke", "side_effects", 0.45, True),
+    ("what is a shrinker sock for", "not_in_sources", 0.3, True),
+    ("how do i get a hospital bed for the house", "out_of_scope", 0.35, True),
+    # a confident topic, a word of the subject, or a short follow-up stays
+    ("is coffee bad for you after a stroke", "side_effects", 0.8, False),
+    ("is it safe to drive home after a session", "side_effects", 0.45, False),
+    ("and for the leg?", "other_stroke_effects", 0.3, False),
+])
+def test_a_question_off_the_subject_is_out_of_scope(text, guess, confidence, off):
+    classifier = classifier_for(["side_effects", "other_stroke_effects"])
+    prediction = Prediction([(guess, confidence), ("cost", 1 - confidence)], 0.4)
+    assert classifier._off_subject(text, prediction) is off
+
+
+def test_a_follow_up_left_unanswered_is_read_again_with_the_condition(monkeypatch):
+    from addons import semantic_nlu
+    from addons.conversation_context import CONVERSATION_CONDITION
+    classifier = classifier_for(["evidence", "cost"])
+    read = []
+
+    class Model:
+        def predict(self, text, vector):
+            read.append(text)
+            return Prediction([("evidence", 0.8), ("cost", 0.2)], 0.7)
+
+    classifier._model = Model()
+    monkeypatch.setattr(semantic_nlu, "shared_encoder",
+                        lambda: type("E", (), {"encode_one": lambda self, t: None})())
+    unsure = Prediction([("not_in_sources", 0.6), ("evidence", 0.3)], 0.3)
+    token = CONVERSATION_CONDITION.set("phantom_limb_pain")
+    try:
+        again = classifier._read_in_context("can tms help that", unsure)
+        kept = classifier._read_in_context(
+            "can tms help that", Prediction([("tell_me_more", 0.5)], 0.5))
+    finally:
+        CONVERSATION_CONDITION.reset(token)
+    assert again.intent == "evidence"
+    assert read == ["can tms help that for phantom limb pain"]
+    assert kept.intent == "tell_me_more"
+    # no condition known: nothing to read it with
+    assert classifier._read_in_context("can tms help that", unsure) is unsure

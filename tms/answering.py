@@ -176,10 +176,16 @@ def in_context(text: Optional[str], condition: Optional[str]) -> Optional[str]:
     pain"): what the classifier reads when the words alone leave it unsure. None when
     the message is no such follow-up or no condition is known."""
     phrase = _CONDITION_PHRASE.get(condition or "")
-    if (not phrase or not text or len(text.split()) > FOLLOW_UP_MAX_WORDS
-            or not _REFERS_BACK.search(text)):
+    if not phrase or not refers_back(text):
         return None
     return f"{text.rstrip(' ?!.')} {phrase}"
+
+
+def refers_back(text: Optional[str]) -> bool:
+    """A short message that leans on what was said before ("and the cost?", "can he
+    do it")."""
+    return bool(text and len(text.split()) <= FOLLOW_UP_MAX_WORDS
+                and _REFERS_BACK.search(text))
 
 
 def follow_up_topic(text: Optional[str], ranking: Sequence[dict],
@@ -188,9 +194,7 @@ def follow_up_topic(text: Optional[str], ranking: Sequence[dict],
     that helps"), when the classifier was unsure and the conversation already has a
     person or topic it refers back to; else None. Its best topic guess is taken:
     the context says it is a question about this person's TMS, not a new subject."""
-    if not in_conversation or not text or len(text.split()) > FOLLOW_UP_MAX_WORDS:
-        return None
-    if not _REFERS_BACK.search(text):
+    if not in_conversation or not refers_back(text):
         return None
     known = set(topics)
     for item in list(ranking)[:3]:

@@ -23,8 +23,7 @@ import numpy as np
 import yaml
 
 from tms.safety import (CHEST_PAIN, FEVER_PAIN, HEAD_INJURY, HEADACHE, INFECTION,
-                            LEVELS, OVERDOSE, SEIZURE, SELF_HARM, STROKE_SIGNS,
-                            told_as_history)
+                            LEVELS, OVERDOSE, SEIZURE, STROKE_SIGNS, told_as_history)
 from tms.encoder import shared_encoder
 from tms.safety_model import Guess
 
@@ -44,25 +43,17 @@ MIN_GUESS_MARGIN = 0.02
 
 #: A bodily kind is raised only when the message names at least one sign of it: close
 #: in meaning is not enough for "my stump itches in the liner" to be an infection.
-#: Self-harm is told in many indirect ways, so its list is broad; it only keeps out
-#: venting with no word of death, harm, means, goodbye or an end ("im so done with
-#: this pain", "i hate this body").
+#: Self-harm has no such list: it is told in too many indirect ways (a list of death,
+#: harm and means words cost three blind catches and no false alarm; README, "Measured").
 SIGN_WORDS = {
-    SELF_HARM: r"die|dying|dead|death|kill|suicid|end|gone|alive|life|wake|around|"
-               r"here anymore|anymore|goodbye|bye|pill|tablet|gun|rope|bridge|knife|blade|"
-               r"hurt|harm|cut|better off|hope|give up|giving up|burden|plan|letter|will\b|"
-               r"no point|worth|over\b|tonight|forever|last|stash|saved|enough|can't go on|"
-               r"cant go on|disappear|sleep|be here|won't be|wont be|barely|took|swallow|"
-               r"dose|double|overdos|oxy",
     STROKE_SIGNS: r"face|smile|mouth|lip|arm|leg|hand|side|speech|speak|talk|word|slur|"
                   r"see|vision|eye|sight|blind|double|numb|weak|droop|confus|dizz|balance|"
                   r"walk|headache|stroke|tingl|understand|gibberish|sense|drunk",
     SEIZURE: r"seiz|fit|convuls|shak|jerk|faint|pass|conscious|black|collaps|respon|wake|"
              r"stiff|twitch|limp|out cold|keel|eyes|foam|drop",
     CHEST_PAIN: r"chest|heart|breath|air|chok|pressure|squeez|tight|crush|clammy|sweat|jaw",
-    # Taking something, not only pills named ("sick of pills" is no overdose).
-    OVERDOSE: r"took|taken|tak|swallow|ate|eaten|drank|drunk|bottle|overdos|too much|"
-              r"too many|extra|double|handful|poison|whole|all of|od\b",
+    OVERDOSE: r"pill|tablet|med|dose|took|taken|swallow|ate|drank|bottle|overdos|too much|"
+              r"too many|extra|double|handful|poison",
     INFECTION: r"red|swell|swoll|pus|ooz|smell|stink|hot|warm|infect|fever|streak|discharg|"
                r"drain|weep|leak|yellow|green|open|sore|throb",
     HEADACHE: r"headache|head|migraine|skull",

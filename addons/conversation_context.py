@@ -4,9 +4,11 @@ Rasa's NLU components see one message, never the conversation: "can tms help tha
 after "i lost my leg, the foot that isn't there burns" reads to them like any
 question about anything. The processor does hold the conversation's tracker when it
 parses a message, so here it hands the patient's condition (the ``condition`` slot,
-set by earlier messages) to the components through a context variable, for exactly
-the duration of that parse. ``CoveredIntentClassifier`` uses it to read a short
-follow-up with the condition spelled out (``tms.answering.in_context``).
+set by earlier messages), and whether the patient wrote anything before, to the
+components through context variables, for exactly the duration of that parse.
+``CoveredIntentClassifier`` uses them to read a short follow-up with the condition
+spelled out (``tms.answering.in_context``), and to judge a question "off the
+subject" only when it opens a conversation.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from contextvars import ContextVar
 from typing import Any, Optional
 
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import UserUttered
 
 from addons.patching import replace
 from tms.names import SLOT_CONDITION
@@ -21,6 +24,9 @@ from tms.names import SLOT_CONDITION
 #: The condition the conversation has established, while its next message is parsed.
 CONVERSATION_CONDITION: ContextVar[Optional[str]] = ContextVar(
     "conversation_condition", default=None)
+#: Whether the patient wrote before the message being parsed.
+CONVERSATION_STARTED: ContextVar[bool] = ContextVar("conversation_started",
+                                                    default=False)
 
 
 def install_conversation_context() -> None:
@@ -30,11 +36,15 @@ def install_conversation_context() -> None:
         def _parse_message_with_graph(self: MessageProcessor, message: Any, tracker: Any,
                                       only_output_properties: bool = True) -> Any:
             condition = tracker.get_slot(SLOT_CONDITION) if tracker is not None else None
-            token = CONVERSATION_CONDITION.set(condition)
+            started = tracker is not None and any(
+                isinstance(event, UserUttered) for event in tracker.events)
+            tokens = (CONVERSATION_CONDITION.set(condition),
+                      CONVERSATION_STARTED.set(started))
             try:
                 return original(self, message, tracker, only_output_properties)
             finally:
-                CONVERSATION_CONDITION.reset(token)
+                CONVERSATION_CONDITION.reset(tokens[0])
+                CONVERSATION_STARTED.reset(tokens[1])
         return _parse_message_with_graph
 
     replace(MessageProcessor, "_parse_message_with_graph", make,

@@ -37,7 +37,7 @@ from tms.knowledge import KnowledgeError, knowledge_dir, load_knowledge
 from tms.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE,
                            INTENT_SAFETY_FOLLOWUP,
                            INTENT_URGENT, INTENT_WHILE_WAITING)
-from addons.conversation_context import CONVERSATION_CONDITION
+from addons.conversation_context import CONVERSATION_CONDITION, CONVERSATION_STARTED
 from tms.encoder import shared_encoder
 from tms.answering import in_context, refers_back
 from tms.intent_model import IntentModel, Prediction
@@ -271,9 +271,10 @@ class CoveredIntentClassifier(GraphComponent):
         """A message that speaks of nothing the answers are about ("is coffee bad
         after a stroke", "what is a shrinker sock for"), sorted into a topic or "not
         in sources" without confidence, or into "out of scope" with any: out of
-        scope. Not a short follow-up ("and for the leg?"), whose subject is what came
-        before."""
-        if about_our_subject(text) or refers_back(text):
+        scope. Only a conversation's first message: later, the subject is what came
+        before ("and for the leg?"; on the first blind set, judging later messages
+        too lost three conversation turns and gained nothing)."""
+        if CONVERSATION_STARTED.get() or about_our_subject(text) or refers_back(text):
             return False
         return prediction.intent == INTENT_OUT_OF_SCOPE or (
             (prediction.intent in self._topics or prediction.intent == INTENT_NOT_IN_SOURCES)

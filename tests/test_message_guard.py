@@ -129,10 +129,6 @@ def test_an_urgent_problem_becomes_the_urgent_intent_with_its_kind():
     # a call to someone else is not help on the way
     ("i called the clinic and they didnt answer, is it open today", "cost"),
     ("what now", INTENT_SAFETY_FOLLOWUP),
-    # help named less plainly
-    ("we called the crisis line, my aunt is driving over, what do i do until she gets here",
-     INTENT_WHILE_WAITING),
-    ("called for help, theyre 15 minutes away. anything i should do?", INTENT_WHILE_WAITING),
     ("should i just let his tms nurse know at his next appointment?",
      INTENT_SAFETY_FOLLOWUP),
     # telling the doctor, with no "later" in it, is an ordinary question

@@ -38,18 +38,23 @@ def test_invalid_response_is_still_rejected_with_rasas_message(action, bad):
 
 def test_the_nlu_sees_the_conversation_condition_while_a_message_is_parsed(monkeypatch):
     from rasa.core.processor import MessageProcessor
-    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.events import SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from addons import conversation_context
-    from addons.conversation_context import CONVERSATION_CONDITION
+    from addons.conversation_context import CONVERSATION_CONDITION, CONVERSATION_STARTED
 
     seen = []
     monkeypatch.setattr(MessageProcessor, "_parse_message_with_graph",
-                        lambda self, message, tracker, only=True:
-                        seen.append(CONVERSATION_CONDITION.get()) or {})
+                        lambda self, message, tracker, only=True: seen.append(
+                            (CONVERSATION_CONDITION.get(), CONVERSATION_STARTED.get()))
+                        or {})
     conversation_context.install_conversation_context()
-    tracker = DialogueStateTracker.from_events("c", [SlotSet("condition", "stroke")])
-    MessageProcessor._parse_message_with_graph(None, None, tracker)
-    assert seen == ["stroke"]
-    assert CONVERSATION_CONDITION.get() is None  # only while that message is parsed
+    first = DialogueStateTracker.from_events("c", [])
+    later = DialogueStateTracker.from_events("c", [UserUttered("my dad had a stroke"),
+                                                   SlotSet("condition", "stroke")])
+    MessageProcessor._parse_message_with_graph(None, None, first)
+    MessageProcessor._parse_message_with_graph(None, None, later)
+    assert seen == [(None, False), ("stroke", True)]
+    # only while that message is parsed
+    assert (CONVERSATION_CONDITION.get(), CONVERSATION_STARTED.get()) == (None, False)

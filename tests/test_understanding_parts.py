@@ -143,3 +143,15 @@ def test_a_follow_up_left_unanswered_is_read_again_with_the_condition(monkeypatc
     assert kept.intent == "tell_me_more"
     # no condition known: nothing to read it with
     assert classifier._read_in_context("can tms help that", unsure) is unsure
+
+
+def test_only_a_conversations_first_message_is_judged_off_the_subject():
+    from addons.conversation_context import CONVERSATION_STARTED
+    classifier = classifier_for(["side_effects"])
+    doubtful = Prediction([("side_effects", 0.4), ("cost", 0.6)], 0.4)
+    token = CONVERSATION_STARTED.set(True)
+    try:
+        assert not classifier._off_subject("is coffee bad after a stroke", doubtful)
+    finally:
+        CONVERSATION_STARTED.reset(token)
+    assert classifier._off_subject("is coffee bad after a stroke", doubtful)

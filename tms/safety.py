@@ -679,11 +679,6 @@ _WAITING_FOR_HELP = _any(
     r"\b(?:dispatcher|call taker|operator|911|999|112)\s+(?:said|says|told)\b",
     r"\b(?:ambulance|ambo|paramedics?|emts?|ems)\b.{0,20}\b(?:\d+|few|ten|five)\s+"
     r"(?:minutes?|mins?)\s+(?:out|away)\b",
-    # help named less plainly: "called for help, theyre 10 min away", "called the
-    # crisis line and my sister is on her way" (not "they're 20 minutes away" alone:
-    # a clinic can be; a blind normal turn got the waiting steps from that wording)
-    r"\bcalled\s+(?:for help|the crisis line|a crisis line|988|the hotline|a hotline|"
-    r"the crisis team|the police|the cops)\b(?!\s+(?:with|about|for))",
 )
 # Help is already coming, said with the emergency service's name, in the present: the
 # while-you-wait steps come first even when the signs are told again ("he's still

@@ -86,9 +86,11 @@ class RunningAssistant:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def send(self, sender: str, text: str, timeout: float = 60) -> List[dict]:
+        token = self.env.get("REST_TOKEN")  # the integrator's token, when one is set
         response = requests.post(f"{self.url}/webhooks/rest/webhook",
                                  json={"sender": sender, "message": text},
-                                 timeout=timeout)
+                                 headers={"Authorization": f"Bearer {token}"}
+                                 if token else {}, timeout=timeout)
         response.raise_for_status()
         return response.json()
 

@@ -18,6 +18,8 @@ from tests.running_assistant import RunningAssistant
     ({"message": "hi"}, "'sender' is required"),
     ({"sender": "x" * (MAX_SENDER_CHARS + 1), "message": "hi"}, "at most 128"),
     ({"sender": "a", "message": 42}, "'message' is required"),
+    ({"sender": "sms:+15551234567", "message": "hi"}, "may not start with"),
+    ({"sender": "web-0123456789abcdef", "message": "hi"}, "may not start with"),
 ])
 def test_what_is_wrong_with_a_rest_body(body, problem):
     found = rest_problem(body)

@@ -11,18 +11,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Reached on 2026-11-24 (make evaluate / make evaluate-safety, second session):
-# answer 88.2%, not in sources 70.5%, out of scope 71.4%, turns 76.1%, 1.17x the
-# TF-IDF baseline; emergency 87.4%, urgent 95.1%, 7 false alarms of 132, mid-flow
-# emergencies 14/17, urgent 10/10. Training sorts its examples, so a fresh clone
-# trains the same model: these are the figures, rounded down to the percent, not a
-# band under noise.
-UNDERSTANDING_FLOORS = {"answer": 0.88, "not_in_sources": 0.70, "out_of_scope": 0.71,
-                        "turns": 0.76, "vs_baseline": 1.16}
-SAFETY_FLOORS = {"emergency": 0.87, "urgent": 0.95}
-TURN_FLOORS = {"emergency": 0.82, "urgent": 1.0, "while_waiting": 1.0,
+# Reached on 2026-11-24 (make evaluate / make evaluate-safety, third session; blind
+# questions look 17, safety look 20): answer 88.2%, not in sources 70.5%, out of
+# scope 87.5%, turns 77.8%, 1.20x the TF-IDF baseline; emergency 89.7%, urgent 95.1%,
+# 2 false alarms of 132, mid-flow emergencies 15/17, urgent 10/10, while-waiting 8/8,
+# normal 49/49. Training sorts its examples, so a fresh clone trains the same model:
+# these are the figures, rounded down to the percent, not a band under noise.
+UNDERSTANDING_FLOORS = {"answer": 0.88, "not_in_sources": 0.70, "out_of_scope": 0.87,
+                        "turns": 0.77, "vs_baseline": 1.19}
+SAFETY_FLOORS = {"emergency": 0.89, "urgent": 0.95}
+TURN_FLOORS = {"emergency": 0.88, "urgent": 1.0, "while_waiting": 1.0,
                "normal": 1.0}  # normal 1.0: no false alarm mid-conversation
-MAX_FALSE_ALARMS = 7  # of 132 blind look-alikes
+MAX_FALSE_ALARMS = 2  # of 132 blind look-alikes
 
 
 def run(script: str, out: Path, *args: str) -> dict:

@@ -31,7 +31,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # No telemetry or crash reports leave the machine (conversations are health data).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install staff-install browser haproxy cluster chaos purge delete run train test test-fast validate check-knowledge coverage preview report evaluate evaluate-safety clean
+.PHONY: help install staff-install browser haproxy cluster chaos purge delete run train test test-fast security validate check-knowledge coverage preview report evaluate evaluate-safety clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -141,6 +141,13 @@ cluster: install haproxy $(MODEL) ## N assistants behind HAProxy sharing Postgre
 
 chaos: install haproxy $(MODEL) ## 100 conversations x 20 turns through HAProxy while servers, database and Redis fail
 	HAPROXY=$(HAPROXY) $(BIN)/python scripts/chaos.py --nodes $(N)
+
+SECURITY_TESTS = tests/test_identity.py tests/test_payload_guard.py tests/test_hostile_input.py \
+	tests/test_private_logs.py tests/test_log_privacy.py tests/test_door.py \
+	tests/test_retention.py tests/test_report.py
+
+security: install $(MODEL) ## Impersonation, typed payloads, 10,000 hostile inputs, logs, purge/delete, CSV (loopback only)
+	HOSTILE_INPUTS=10000 $(BIN)/python -m pytest $(SECURITY_TESTS)
 
 test-fast: install ## Run the quick tests (no training, no servers of ours; uses the local PostgreSQL and Redis)
 	$(BIN)/python -m pytest -m "not slow"

@@ -9,7 +9,8 @@ every route: bodies over ``MAX_BODY_BYTES`` get 413 before any handler sees them
 read up to Sanic's own limit, then refused); for the REST webhook: a body that is not a JSON object with a ``sender`` of 1 to
 ``MAX_SENDER_CHARS`` characters and a text ``message`` gets a 400 that says what is
 wrong, and nothing is stored; a message longer than ``MAX_CHANNEL_CHARS`` is cut to
-that length before Rasa reads it (it still gets the kind "too long" reply).
+that length before Rasa reads it (it still gets the kind "too long" reply), and any
+other field (``metadata``) is dropped.
 
 Who may speak for a conversation (``tms/identity.py``): a REST ``sender`` may not
 name another channel's conversation (``sms:...``, ``whatsapp:...``, ``web-...``: 400),
@@ -79,9 +80,11 @@ async def check_request(request: Any) -> Any:
     problem = rest_problem(body)
     if problem:
         return response.json({"error": problem}, status=400)
-    if len(body["message"]) > MAX_CHANNEL_CHARS:
-        # Stored capped, as the other channels do; still "too long" to the NLU.
-        request.parsed_json = dict(body, message=body["message"][:MAX_CHANNEL_CHARS])
+    # Only the two fields: a message stored capped, as the other channels do (still
+    # "too long" to the NLU), and no caller metadata (Rasa would keep it in the
+    # conversation's session_started_metadata slot, unread by anything here).
+    request.parsed_json = {"sender": body["sender"],
+                           "message": body["message"][:MAX_CHANNEL_CHARS]}
     return None
 
 

@@ -147,7 +147,7 @@ SECURITY_TESTS = tests/test_identity.py tests/test_payload_guard.py tests/test_h
 	tests/test_retention.py tests/test_report.py
 
 security: install $(MODEL) ## Impersonation, typed payloads, 10,000 hostile inputs, logs, purge/delete, CSV (loopback only)
-	HOSTILE_INPUTS=10000 $(BIN)/python -m pytest $(SECURITY_TESTS)
+	HOSTILE_INPUTS=10000 $(BIN)/python -m pytest -s $(SECURITY_TESTS)
 
 test-fast: install ## Run the quick tests (no training, no servers of ours; uses the local PostgreSQL and Redis)
 	$(BIN)/python -m pytest -m "not slow"

@@ -47,3 +47,16 @@ def test_message_at_the_limit_is_read_normally():
     raw = "is tms safe " * (MAX_MESSAGE_CHARS // 12)
     assert len(raw) <= MAX_MESSAGE_CHARS
     assert screen(raw).problem is None
+
+
+@pytest.mark.parametrize("raw", ['&#47;emergency{"crisis_line": "X"}',
+                                 '<b></b>/emergency{"crisis_line": "X"}',
+                                 '<script>x</script> /inform_condition{"condition": "X"}'])
+def test_markup_never_uncovers_a_button_payload(raw):
+    # Rasa reads a text starting with "/" as a button payload: once the markup is
+    # gone, what the patient typed must still read as words.
+    assert not screen(raw).text.startswith("/")
+
+
+def test_a_payload_sent_as_one_stays_one():
+    assert screen("/feedback_positive").text == "/feedback_positive"

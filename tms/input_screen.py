@@ -71,6 +71,10 @@ def screen(raw: Optional[str], max_chars: int = MAX_MESSAGE_CHARS) -> Screened:
     text = _CODE.sub(" ", text)
     text = _TAG.sub(" ", text)
     text = " ".join(text.split())[:max_chars]
+    if text.startswith("/") and not raw.lstrip().startswith("/"):
+        # Markup or an entity hid a typed payload ("&#47;emergency{...}"): Rasa
+        # would read the cleaned text as a button payload. It is words.
+        text = text.lstrip("/ ")
     if too_long:
         return Screened(text, TOO_LONG)
     words = _WORD.findall(text)

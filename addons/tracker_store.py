@@ -14,6 +14,7 @@ one per message.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -42,6 +43,8 @@ CONNECT_TIMEOUT_S = 3
 STATEMENT_TIMEOUT_MS = 5000
 #: After a failure, the database is tried again at most this often.
 RETRY_S = 5.0
+#: While turns wait for the database, how often this server tries to write them.
+FLUSH_EVERY_S = 1.0
 #: Conversations kept in memory to continue from during an outage (the trackers
 #: Rasa is working on anyway: references, not copies).
 RECENT_CONVERSATIONS = 500
@@ -171,10 +174,29 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
             logger.warning("Conversation %s is kept in memory until the database "
                            "answers again (%d conversation(s) waiting).", code(sender),
                            len(self._queued))
+            self._keep_flushing()
         while len(self._queued) > MAX_QUEUED_CONVERSATIONS:
             dropped, _ = self._queued.popitem(last=False)
             logger.error("Too many conversations waiting for the database: the "
                          "unwritten turns of %s are dropped.", code(dropped))
+
+    def _keep_flushing(self) -> None:
+        """Write the queue as soon as the database answers, even if no patient writes
+        to this server again (their conversations may have moved to another one: its
+        reads must find these turns in the database)."""
+        if getattr(self, "_flusher", None) is not None and not self._flusher.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop (a staff tool): the next read or save flushes
+
+        async def flush_until_empty() -> None:
+            while self._queued:
+                await asyncio.sleep(FLUSH_EVERY_S)
+                self._flush()
+
+        self._flusher = loop.create_task(flush_until_empty())
 
     def _flush(self) -> None:
         """Write the queued conversations, oldest first, when the database is due."""

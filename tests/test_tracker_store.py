@@ -11,8 +11,9 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from addons import tracker_store
-from addons.tracker_store import (ENV_URL, RETRY_S, ConfiguredSQLTrackerStore,
-                                  configured_url, with_timeouts)
+from addons.tracker_store import (ENV_URL, FLUSH_EVERY_S, RETRY_S,
+                                  ConfiguredSQLTrackerStore, configured_url,
+                                  with_timeouts)
 from tests.conftest import ROOT, stored_events
 from tests.standins import CuttableProxy
 
@@ -151,6 +152,36 @@ def test_a_database_outage_loses_nothing(postgres_database, monkeypatch):
         assert reloaded.get_slot("condition") == "stroke"
         assert len(reloaded.events) == len(last.events) == 5
         restarted.engine.dispose()
+    finally:
+        store.engine.dispose()
+        proxy.close()
+
+
+def test_queued_turns_are_written_when_the_database_returns_without_another_message(
+        postgres_database, monkeypatch):
+    """Their conversation may have moved to another server (a load balancer): this one
+    writes what it holds anyway, so the other finds it in the database."""
+    proxy = CuttableProxy(5432)
+    monkeypatch.setenv(ENV_URL, postgres_database.replace("localhost:5432",
+                                                          f"127.0.0.1:{proxy.port}"))
+    clock = Clock()
+    store = ConfiguredSQLTrackerStore(domain=DOMAIN, clock=clock)
+    sender = f"moved-{uuid.uuid4().hex[:6]}"
+
+    async def outage_then_silence() -> None:
+        tracker = DialogueStateTracker(sender, DOMAIN.slots)
+        tracker.update(UserUttered("does tms hurt", {"name": "ask"}))
+        proxy.cut()
+        await store.save(tracker)
+        assert store.queued_conversations == 1
+        proxy.restore()
+        clock.now += RETRY_S
+        await asyncio.sleep(FLUSH_EVERY_S * 2.5)  # nobody writes to this server
+
+    try:
+        asyncio.run(outage_then_silence())
+        assert store.queued_conversations == 0
+        assert user_texts(postgres_database, sender) == ["does tms hurt"]
     finally:
         store.engine.dispose()
         proxy.close()

@@ -161,12 +161,16 @@ def test_a_database_outage_keeps_replies_and_loses_no_turn(postgres_database,
         time.sleep(RETRY_S)
         proxy.restore()
         assert "Sources:" in running.say(sender, "how much does it cost")
-        said = [data.get("text") for kind, data in stored_events(postgres_database,
-                                                                  sender)
-                if kind == "user"]
-        assert said == ["my husband had a stroke in may", "is it fda approved",
-                        "his face is drooping right now and he cant talk",
-                        "how much does it cost"]
+
+        def said() -> list:
+            return [data.get("text") for kind, data in stored_events(
+                postgres_database, sender) if kind == "user"]
+        # Written once the database is due again (at most RETRY_S after the last
+        # failed try, which the server's own background retries may have made).
+        everything = ["my husband had a stroke in may", "is it fda approved",
+                      "his face is drooping right now and he cant talk",
+                      "how much does it cost"]
+        assert wait_for(lambda: said() == everything, 2 * RETRY_S + 2), said()
     finally:
         running.stop()
         proxy.close()

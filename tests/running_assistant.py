@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import requests
+import socketio
 
 from scripts.cluster import free_port
+from tests.standins import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 300
@@ -93,6 +95,25 @@ class RunningAssistant:
                                  if token else {}, timeout=timeout)
         response.raise_for_status()
         return response.json()
+
+    def widget_say(self, text: str, token: Optional[str] = None
+                   ) -> Tuple[List[dict], str]:
+        """One message through the widget's socket.io channel, in the session of
+        ``token`` (a new one without): the replies, and the token the server issued."""
+        replies: List[dict] = []
+        issued: List[str] = []
+        client = socketio.Client()
+        client.on("bot_uttered", replies.append)
+        client.on("session_confirm", issued.append)
+        client.connect(self.url, transports=["polling"])
+        try:
+            client.emit("session_request", {"session_id": token})
+            wait_for(lambda: issued, 30)
+            client.emit("user_uttered", {"message": text})
+            wait_for(lambda: replies, 60)
+        finally:
+            client.disconnect()
+        return replies, issued[0]
 
     def say(self, sender: str, text: str) -> str:
         """The whole reply as one text (REST splits paragraphs into messages)."""

@@ -12,7 +12,6 @@ import uuid
 
 import pytest
 import requests
-import socketio
 
 from tests.conftest import stored_events, twilio_settings
 from tests.running_assistant import RunningAssistant
@@ -87,19 +86,7 @@ def rest(assistant, sender: str, text: str, token=REST_TOKEN) -> requests.Respon
 
 def widget(assistant, token, text: str) -> str:
     """Send one widget message with the session token offered; the token issued."""
-    issued, replies = [], []
-    client = socketio.Client()
-    client.on("session_confirm", issued.append)
-    client.on("bot_uttered", replies.append)
-    client.connect(assistant.url, transports=["polling"])
-    try:
-        client.emit("session_request", {"session_id": token})
-        wait_for(lambda: issued, 30)
-        client.emit("user_uttered", {"message": text})
-        wait_for(lambda: replies, 60)
-    finally:
-        client.disconnect()
-    return issued[0]
+    return assistant.widget_say(text, token)[1]
 
 
 def said(store_url, conversation) -> list:

@@ -11,11 +11,9 @@ import signal
 import time
 import uuid
 import zlib
-from typing import Optional, Tuple
 
 import pytest
 import requests
-import socketio
 
 from tests.conftest import twilio_settings
 from tests.running_assistant import RunningAssistant
@@ -50,25 +48,6 @@ def rest(assistant, timeout: float = 60, **kwargs) -> requests.Response:
                          **kwargs)
 
 
-def widget(assistant, text: str, token: Optional[str] = None) -> Tuple[list, str]:
-    """One message through the widget's socket.io channel, in the session of
-    ``token`` (a new one without); the replies and the token the server issued."""
-    replies: list = []
-    issued: list = []
-    client = socketio.Client()
-    client.on("bot_uttered", replies.append)
-    client.on("session_confirm", issued.append)
-    client.connect(assistant.url, transports=["polling"])
-    try:
-        client.emit("session_request", {"session_id": token})
-        wait_for(lambda: issued, 30)
-        client.emit("user_uttered", {"message": text})
-        wait_for(lambda: replies, 30)
-    finally:
-        client.disconnect()
-    return replies, issued[0]
-
-
 def test_nothing_a_patient_wrote_nor_who_they_are_reaches_the_log(assistant, twilio):
     phone, texter = new_phone(), new_phone()
     said = f"my dad had a stroke, {MARKER} how much does tms cost"
@@ -86,7 +65,7 @@ def test_nothing_a_patient_wrote_nor_who_they_are_reaches_the_log(assistant, twi
     assert text_in(assistant, dict(form, Body=MARKER), "forged").status_code == 403
     assert text_in(assistant, {"From": texter, "Note": MARKER}).status_code == 400
     # the widget
-    replies, token = widget(assistant, f"{MARKER} does tms hurt")
+    replies, token = assistant.widget_say(f"{MARKER} does tms hurt")
     assert replies
     session = widget_conversation(token, key=SECRET.encode())
     # The action server hangs: the Rasa server replies by itself, and a patient who

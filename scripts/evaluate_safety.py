@@ -1,9 +1,9 @@
 """Recall and false alarms of the emergency and urgent screens, through the running
 assistant (rules, the meaning-based screen and the classifier together).
 
-Usage: python scripts/evaluate_safety.py [--offline] [--dev]
+Usage: python scripts/evaluate_safety.py [--offline] [--dev | --v3]
 
-Sets: the frozen blind sets tests/blind/safety.yml and safety_v2.yml (messages with
+Sets: the frozen blind sets tests/blind/safety.yml, safety_v2.yml and safety_v3.yml (messages with
 level and kind, look-alikes, conversations with the emergency mid-flow; v2 was
 written later by another helper, for honest figures once the first had been looked
 at many times) and the development set tests/safety/labelled.yml. With --dev, the development sets tests/dev/safety.yml and safety_2.yml
@@ -33,6 +33,9 @@ from tms.safety import EMERGENCY, URGENT, level_of  # noqa: E402
 
 BLIND = ROOT / "tests" / "blind" / "safety.yml"
 BLIND_V2 = ROOT / "tests" / "blind" / "safety_v2.yml"
+#: Third blind set, written 2026-11-25 by a fresh helper once v1 and v2 had steered
+#: choices; `--v3` runs it alone, so each look at it is one look.
+BLIND_V3 = ROOT / "tests" / "blind" / "safety_v3.yml"
 LABELLED = ROOT / "tests" / "safety" / "labelled.yml"
 DEV = ROOT / "tests" / "dev" / "safety.yml"
 DEV_2 = ROOT / "tests" / "dev" / "safety_2.yml"
@@ -54,11 +57,12 @@ def replied(actions: List[str]) -> Tuple[str, Optional[str]]:
     return NORMAL, None
 
 
-def labelled_sets(development: bool = False) -> Dict[str, dict]:
+def labelled_sets(development: bool = False, only_v3: bool = False) -> Dict[str, dict]:
     sets = {}
     shaped = ({"development (tests/dev/safety.yml)": DEV,
                "development 2 (tests/dev/safety_2.yml)": DEV_2} if development
-              else {"blind": BLIND, "blind_v2": BLIND_V2})
+              else {"blind_v3": BLIND_V3} if only_v3
+              else {"blind": BLIND, "blind_v2": BLIND_V2, "blind_v3": BLIND_V3})
     for name, path in shaped.items():
         data = yaml.safe_load(path.read_text())
         sets[name] = {"messages": data["messages"],
@@ -197,9 +201,11 @@ def main() -> int:
     parser.add_argument("--offline", action="store_true")
     parser.add_argument("--dev", action="store_true",
                         help="the development sets, misses shown, instead of the blind one")
+    parser.add_argument("--v3", action="store_true",
+                        help="only the third blind set (tests/blind/safety_v3.yml)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    sets = labelled_sets(args.dev)
+    sets = labelled_sets(args.dev, only_v3=args.v3)
     if args.offline:
         offline(sets, show=args.dev)
         return 0

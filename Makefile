@@ -132,6 +132,7 @@ delete: staff-install ## Delete one conversation: make delete CONVERSATION=conv-
 evaluate: install $(MODEL) ## Blind questions through the running assistant, TF-IDF baseline, 5-fold cross-validation
 	$(BIN)/python scripts/evaluate.py
 	$(BIN)/python scripts/evaluate.py --v2 --no-cross-validation
+	$(BIN)/python scripts/evaluate.py --v3 --no-cross-validation
 
 evaluate-safety: install $(MODEL) ## Emergency and urgent recall, false alarms, mid-conversation (blind and dev sets)
 	$(BIN)/python scripts/evaluate_safety.py

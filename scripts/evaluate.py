@@ -1,6 +1,6 @@
 """How well the assistant understands questions nobody trained it on.
 
-Usage: python scripts/evaluate.py [--dev | --v2] [--no-cross-validation] [--folds 5] [--json FILE]
+Usage: python scripts/evaluate.py [--dev | --v2 | --v3] [--no-cross-validation] [--folds 5] [--json FILE]
 
 With --dev, the development set tests/dev/questions.yml (same shape, written the same
 way, but tuned against) instead of the blind one, with every miss printed.
@@ -48,6 +48,8 @@ BLIND = ROOT / "tests" / "blind" / "questions.yml"
 #: Written later by another helper, frozen on arrival: honest figures once the first
 #: blind set had been looked at many times.
 BLIND_V2 = ROOT / "tests" / "blind" / "questions_v2.yml"
+#: Third, written 2026-11-25 by a fresh helper once v1 and v2 had steered choices.
+BLIND_V3 = ROOT / "tests" / "blind" / "questions_v3.yml"
 DEV = ROOT / "tests" / "dev" / "questions.yml"
 MODEL = ROOT / "models" / "tms-assistant.tar.gz"
 RESULTS = ROOT / "results"
@@ -204,14 +206,17 @@ def main() -> int:
                         help="another development set of the same shape (implies --dev)")
     parser.add_argument("--v2", action="store_true",
                         help="the second blind set (tests/blind/questions_v2.yml)")
+    parser.add_argument("--v3", action="store_true",
+                        help="the third blind set (tests/blind/questions_v3.yml)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     args.dev = args.dev or args.set is not None
     if not MODEL.is_file():
         sys.exit("No trained model: run `make train` first.")
     source = ((args.set.resolve() if args.set else DEV) if args.dev
-              else BLIND_V2 if args.v2 else BLIND)
+              else BLIND_V3 if args.v3 else BLIND_V2 if args.v2 else BLIND)
     json_path = args.json or RESULTS / ("dev_evaluation.json" if args.dev
+                                        else "blind_v3_evaluation.json" if args.v3
                                         else "blind_v2_evaluation.json" if args.v2
                                         else "blind_evaluation.json")
     blind = yaml.safe_load(source.read_text())

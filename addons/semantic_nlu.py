@@ -37,19 +37,23 @@ from tms.knowledge import KnowledgeError, knowledge_dir, load_knowledge
 from tms.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE,
                            INTENT_SAFETY_FOLLOWUP,
                            INTENT_URGENT, INTENT_WHILE_WAITING)
-from addons.conversation_context import CONVERSATION_CONDITION, CONVERSATION_STARTED
+from addons.conversation_context import (CONVERSATION_CONDITION, CONVERSATION_STARTED,
+                                         CONVERSATION_TOPIC)
 from tms.encoder import shared_encoder
-from tms.answering import in_context, refers_back
+from tms.answering import _REFERS_BACK, in_context, refers_back
 from tms.intent_model import IntentModel, Prediction
 from tms.scope import about_our_subject
 from tms.safety_model import SafetyModel
 from tms.safety_screen import shared_screen
+from tms.unfamiliar import Familiarity
 
 logger = logging.getLogger(__name__)
 
 FEATURIZER_NAME = "SentenceFeaturizer"
 #: Parse-data key: how close the message is to the nearest example of its intent.
 SUPPORT_KEY = "support"
+#: The words the answers' topics know, saved with the model (tms/unfamiliar.py).
+FAMILIAR_WORDS = "familiar_words.txt"
 #: Message key (internal): how close the message is to the nearest training example
 #: of an ordinary intent (anything but the safety intents). The safety screen treats
 #: it as one more look-alike.
@@ -106,6 +110,14 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
 
 
+def _put_first(intent: str, prediction: Prediction) -> List[tuple]:
+    """The ranking with `intent` clearly first (never "Did you mean...?" between it
+    and the topic), the others scaled down behind it in their order."""
+    confidence = max(1.0 - prediction.confidence, prediction.confidence)
+    return [(intent, confidence)] + [(name, p * (1.0 - confidence))
+                                     for name, p in prediction.ranking if name != intent]
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
@@ -125,6 +137,16 @@ class CoveredIntentClassifier(GraphComponent):
             # A topic below this, for a message with none of the subject's words
             # (tms/scope.py), is out of scope.
             "off_subject_confidence": 0.6,
+            # A question sorted into a topic that holds a rare word none of the
+            # answers' topics know ("warfarin", "neurostar") is "not in sources"
+            # (tms/unfamiliar.py).
+            "unfamiliar_words": True,
+            # A short follow-up that refers back ("what do they do there") stays on
+            # the last answer's topic when the classifier is below `stay_below` on
+            # its own guess and gives the last topic at least `stay_min`.
+            "stay_below": 0.5,
+            "stay_min": 0.1,
+            "stay_max_words": 12,
             # Where the knowledge entries' questions come from at training time.
             "knowledge_dir": None,
         }
@@ -132,13 +154,15 @@ class CoveredIntentClassifier(GraphComponent):
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, model: Optional[IntentModel] = None,
                  topics: Optional[List[str]] = None,
-                 safety: Optional[SafetyModel] = None) -> None:
+                 safety: Optional[SafetyModel] = None,
+                 familiarity: Optional[Familiarity] = None) -> None:
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._model = model
         self._topics = set(topics or [])
         self._safety = safety
+        self._familiarity = familiarity
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
@@ -170,10 +194,17 @@ class CoveredIntentClassifier(GraphComponent):
                                         np.vstack([vectors[i] for i in order]))
         self._topics = set(topics)
         self._safety = self._train_safety()
+        self._familiarity = Familiarity.from_texts(
+            [text for text, intent in zip(texts, intents)
+             if intent not in (INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SCOPE)]
+            + [part for entry in (knowledge.entries.values() if knowledge else ())
+               for part in (entry.text, entry.details or "")],
+            shared_encoder().tokenizer.vocab)
         with self._storage.write_to(self._resource) as directory:
             self._model.save(directory)
             self._safety.save(directory)
             (directory / "topics.txt").write_text("\n".join(topics))
+            (directory / FAMILIAR_WORDS).write_text(self._familiarity.save_words())
         return self._resource
 
     def _train_safety(self) -> SafetyModel:
@@ -203,9 +234,13 @@ class CoveredIntentClassifier(GraphComponent):
                 safety = SafetyModel.load(directory)
                 topics_file = directory / "topics.txt"
                 topics = topics_file.read_text().split() if topics_file.exists() else []
+                words_file = directory / FAMILIAR_WORDS
+                familiarity = (Familiarity(words_file.read_text().split(),
+                                           shared_encoder().tokenizer.vocab)
+                               if words_file.exists() else None)
         except ValueError:
-            model, topics, safety = None, [], None
-        return cls(config, model_storage, resource, model, topics, safety)
+            model, topics, safety, familiarity = None, [], None, None
+        return cls(config, model_storage, resource, model, topics, safety, familiarity)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -216,19 +251,18 @@ class CoveredIntentClassifier(GraphComponent):
                 message.get(TEXT) or "", vector))
             ranking = prediction.ranking
             topic = self._weak_refusal(prediction)
-            if self._off_subject(message.get(TEXT), prediction):
-                # Clearly first (never "Did you mean...?" between it and the topic).
-                confidence = max(1.0 - prediction.confidence, prediction.confidence)
-                ranking = [(INTENT_OUT_OF_SCOPE, confidence)] + [
-                    (name, p * (1.0 - confidence)) for name, p in ranking
-                    if name != INTENT_OUT_OF_SCOPE]
+            staying = self._stay_on_topic(message.get(TEXT), prediction)
+            if staying:
+                ranking = _put_first(staying, prediction)
+            elif self._off_subject(message.get(TEXT), prediction):
+                ranking = _put_first(INTENT_OUT_OF_SCOPE, prediction)
             elif topic:
                 ranking = [r for r in ranking if r[0] == topic] + [
                     r for r in ranking if r[0] != topic]
-            elif self._uncovered(prediction):
-                # Keep the topic as the runner-up: staff see what it was close to.
-                ranking = [(INTENT_NOT_IN_SOURCES, 1.0 - prediction.confidence)] + [
-                    r for r in ranking if r[0] != INTENT_NOT_IN_SOURCES]
+            elif self._uncovered(prediction) or self._unfamiliar(message.get(TEXT),
+                                                                 prediction):
+                # The topic stays the runner-up: staff see what it was close to.
+                ranking = _put_first(INTENT_NOT_IN_SOURCES, prediction)
             as_dicts = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
                         for name, confidence in ranking]
             message.set(INTENT, as_dicts[0], add_to_output=True)
@@ -257,6 +291,21 @@ class CoveredIntentClassifier(GraphComponent):
             return again
         return prediction
 
+    def _stay_on_topic(self, text: Optional[str], prediction: Prediction) -> Optional[str]:
+        """The last answer's topic, for a short follow-up that refers back to it and
+        that the classifier sorted elsewhere without confidence ("what do they do
+        there" after the NEURO program; "is it the same spot for an arm" after where
+        the coil goes)."""
+        last = CONVERSATION_TOPIC.get()
+        if (last not in self._topics or prediction.intent == last
+                or not CONVERSATION_STARTED.get() or not _REFERS_BACK.search(text or "")
+                or len((text or "").split()) > self._config["stay_max_words"]
+                or prediction.intent not in self._topics | {INTENT_NOT_IN_SOURCES}
+                or prediction.confidence >= self._config["stay_below"]):
+            return None
+        return last if dict(prediction.ranking).get(last, 0.0) >= self._config["stay_min"] \
+            else None
+
     def _weak_refusal(self, prediction) -> Optional[str]:
         """A topic to answer instead of an out-of-scope reply nothing like it supports."""
         if (prediction.intent != INTENT_OUT_OF_SCOPE
@@ -279,6 +328,11 @@ class CoveredIntentClassifier(GraphComponent):
         return prediction.intent == INTENT_OUT_OF_SCOPE or (
             (prediction.intent in self._topics or prediction.intent == INTENT_NOT_IN_SOURCES)
             and prediction.confidence < self._config["off_subject_confidence"])
+
+    def _unfamiliar(self, text: Optional[str], prediction: Prediction) -> bool:
+        return (self._config["unfamiliar_words"] and self._familiarity is not None
+                and prediction.intent in self._topics
+                and bool(self._familiarity.unfamiliar(text or "")))
 
     def _uncovered(self, prediction) -> bool:
         return (prediction.intent in self._topics

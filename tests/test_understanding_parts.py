@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from tms.safety import detect, told_as_history
-from addons.semantic_nlu import CoveredIntentClassifier
+from addons.semantic_nlu import CoveredIntentClassifier, _put_first
+from tms.unfamiliar import Familiarity
 from tms.encoder import shared_encoder
 from tms.intent_model import IntentModel, Prediction
 from tms.safety_model import Guess
@@ -155,3 +156,70 @@ def test_only_a_conversations_first_message_is_judged_off_the_subject():
     finally:
         CONVERSATION_STARTED.reset(token)
     assert classifier._off_subject("is coffee bad after a stroke", doubtful)
+
+
+# --- Words no answer speaks of ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def familiar():
+    """What the answers know, and the encoder's common English words."""
+    return Familiarity.from_texts(
+        ["how much does tms cost", "does insurance cover the sessions",
+         "is it safe with metal implants", "what does the NEURO program involve"],
+        shared_encoder().tokenizer.vocab)
+
+
+@pytest.mark.parametrize("text, rare", [
+    # a drug, a device, a brand nobody's answer names
+    ("i take warfarin, is tms ok", ["warfarin"]),
+    ("is neurostar better than brainsway", ["neurostar", "brainsway"]),
+    # words the answers know, with a typo or in another form, stay familiar
+    ("will insurence pay for my sesions", []),
+    ("the implanted coil, is that safe", []),
+    # common English a patient brings, and chat spellings, stay familiar
+    ("my hand is still clumsy, i need transport from chicago", []),
+    ("hes havent been able, mins", []),
+])
+def test_a_rare_word_no_answer_knows_is_unfamiliar(familiar, text, rare):
+    assert familiar.unfamiliar(text) == rare
+
+
+def test_a_topic_question_with_an_unfamiliar_word_is_not_in_the_sources(familiar):
+    classifier = classifier_for(["side_effects", "cost"])
+    classifier._familiarity = familiar
+    sure = Prediction([("side_effects", 0.9), ("cost", 0.1)], 0.8)
+    assert classifier._unfamiliar("i take warfarin, is tms ok", sure)
+    assert not classifier._unfamiliar("is tms ok, does it cost much", sure)
+    # a refusal or a greeting is left as it is
+    assert not classifier._unfamiliar("warfarin", Prediction([("greet", 0.9)], 0.2))
+    # and the honest reply comes first with no "Did you mean...?" between them
+    ranking = _put_first("not_in_sources", sure)
+    assert ranking[0] == ("not_in_sources", 0.9)
+    assert ranking[1][0] == "side_effects" and ranking[1][1] < 0.2
+
+
+@pytest.mark.parametrize("text, guess, confidence, last_share, stays", [
+    # a short follow-up that refers back, sorted elsewhere without confidence
+    ("is it the same spot for an arm vs a leg", "about_plp", 0.45, 0.16, True),
+    # a confident new topic, a last topic the classifier gave nothing, a long
+    # message, or one that does not refer back: the classifier's guess stands
+    ("how many sessions would he need", "about_plp", 0.8, 0.1, False),
+    ("is it the same spot for an arm vs a leg", "about_plp", 0.45, 0.02, False),
+    ("is it the same spot for an arm vs a leg or for a hand and a foot and the "
+     "face too", "about_plp", 0.45, 0.16, False),
+    ("same spot for arm vs leg", "about_plp", 0.45, 0.16, False),
+])
+def test_a_short_follow_up_stays_on_the_last_answers_topic(text, guess, confidence,
+                                                          last_share, stays):
+    from addons.conversation_context import CONVERSATION_STARTED, CONVERSATION_TOPIC
+    classifier = classifier_for(["about_plp", "protocols"])
+    prediction = Prediction([(guess, confidence), ("protocols", last_share)], 0.5)
+    tokens = CONVERSATION_STARTED.set(True), CONVERSATION_TOPIC.set("protocols")
+    try:
+        assert classifier._stay_on_topic(text, prediction) == ("protocols" if stays
+                                                               else None)
+    finally:
+        CONVERSATION_STARTED.reset(tokens[0])
+        CONVERSATION_TOPIC.reset(tokens[1])
+    # a conversation's first message has no last topic to stay on
+    assert classifier._stay_on_topic(text, prediction) is None

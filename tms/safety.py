@@ -387,7 +387,7 @@ _HEADACHE_AFTER = _any(
     r"next morning|still there|been going|whole day|(?:\d|two|three|four) days|"
     r"(?:isn't|isnt|is not|not) helping|nothing helps)\b",
     r"\bhead\b.{0,20}\b(?:pounding|killing|throbbing)\b", r"\bache in (?:my|his|her) head\b",
-    r"\bhead\w*\b.{0,30}\b(?:nonstop|non-stop|all day|all night|for (?:\d+|two|three) days|"
+    r"\bhead\w*\b.{0,60}\b(?:nonstop|non-stop|all day|all night|for (?:\d+|two|three) days|"
     r"(?:\d+|24|48) hours|still (?:really )?bad|won't stop|wont stop)\b",
 )
 _SESSION = _any(
@@ -429,7 +429,7 @@ _NO_HEAD_BLOW = _any(r"\b(?:didn't|didnt|did not|without|never|not|no)\s+(?:\w+\
 _URGENT_NOT_NOW = _any(
     r"\b(?:what if|what happens if|if (?:someone|a person|you|i|he|she))\b",
     r"\b(?:last|a|one|two|\d+)\s+(?:year|years|month|months)\s+ago\b",
-    r"\b(?:is it normal|is (?:a|it) common|how common|can tms cause|does tms cause|"
+    r"\b(?:is (?:a|it) common|how common|can tms cause|does tms cause|"
     r"could tms cause|side effects?)\b",
     r"\bhealed\b", r"\bused to\b", r"\bin (?:19|20)\d\d\b",
     r"\b(?:back in|in|last) " + _MONTH + r"\b",
@@ -438,8 +438,19 @@ _URGENT_NOT_NOW = _any(
     r"\b(?:what|how) (?:should|do|can|would) (?:i|we|you)\b.{0,40}\bif\b",
     r"\bhow (?:do|can|would) (?:i|you|we) (?:know|tell)\b",
     r"\b(?:signs|symptoms) of (?:an? )?(?:infection|concussion)\b",
-    r"\bis (?:that|this|it) normal\b",
     r"\bturned out\b",
+)
+# "Is it normal...?" asks about a side effect in general ("is it normal to get a
+# headache after tms"), unless the problem is here and not easing ("is it normal to
+# have a really bad headache all day after tms? nothing helps").
+_ASKS_IF_NORMAL = _any(r"\bis (?:that|this|it) normal\b")
+_NOT_EASING = _any(
+    r"\bnothing (?:helps|is helping|works|has helped)\b",
+    r"\b(?:isn't|isnt|is not|not|hasn't|hasnt|has not)\s+(?:helping|helped|easing|eased|"
+    r"going away|gone away|getting better)\b",
+    r"\ball (?:day|night)\b", r"\b(?:\d+|twelve|several) hours\b",
+    r"\bstill (?:really |so )?(?:bad|getting worse|there)\b",
+    r"\bstreaks?\b", r"\bpus\b", r"\bspreading\b", r"\bgetting worse\b",
 )
 
 
@@ -448,7 +459,9 @@ def detect_urgent(text: Optional[str]) -> Optional[str]:
     if not text:
         return None
     lowered = _normalised(text)
-    if _URGENT_NOT_NOW.search(lowered) and not _acute(lowered):
+    if ((_URGENT_NOT_NOW.search(lowered) or (_ASKS_IF_NORMAL.search(lowered)
+                                              and not _NOT_EASING.search(lowered)))
+            and not _acute(lowered)):
         return None
     if _HEAD_INJURY.search(lowered) and not _NO_HEAD_BLOW.search(lowered):
         return HEAD_INJURY
@@ -657,8 +670,9 @@ _WAITING_FOR_HELP = _any(
     r"\b(?:ambulance|paramedics?|emts?|911|help|they|fire department)\b.{0,25}\b(?:is|are|"
     r"'s|s)?\s*(?:on (?:the|their|its|it's) way|coming|en route|almost here|"
     r"(?:will be|are|is) here)\b",
-    r"\b(?:called|rang|rung|phoned|dialed|dialled)\s+(?:for\s+)?(?:911|an ambulance|the "
-    r"ambulance|999|112|000|emergency|ems|paramedics)\b",
+    r"\b(?:called|rang|rung|phoned|dialed|dialled|texted)\s+(?:for\s+)?(?:911|988|an ambulance|the "
+    r"ambulance|999|112|000|emergency|ems|paramedics|help|(?:the\s+)?(?:crisis|suicide|"
+    r"helpline|hotline|lifeline)(?:\s+(?:line|number|hotline))?)\b",
     # "i already called, what else can i do": a call just made, nothing else named
     r"\b(?:i|we)(?:'ve|ve)?\s+(?:just\s+|already\s+|have\s+)+(?:called|rang|phoned|dialed|"
     r"dialled)\s*(?:them\s*)?(?:[,.!;]|$|what\b|now\b)",
@@ -667,6 +681,9 @@ _WAITING_FOR_HELP = _any(
     r"\b(?:911|999|112|000|the dispatcher|ems)\s+(?:is|are)\s+(?:on the phone|on the line)\b",
     r"\b(?:until|till|til|before)\s+(?:the ambulance|they|paramedics|help|the paramedics|"
     r"emts?)\s+(?:get|gets|arrive|arrives|come|comes)\b",
+    # "what do i do until she gets here": someone on the way to the person
+    r"\b(?:until|till|til)\s+(?:he|she|they|someone|somebody|(?:my|his|her|our)\s+\w+)\s+"
+    r"(?:gets?|arrives?|comes?)\s+(?:here|over)\b",
     r"\bwhile\s+(?:we|i)\s+wait\b",
     r"\b(?:911|999|112|an ambulance|the ambulance|ambulance|paramedics|emts?)\s+(?:(?:is|are|has been|"
     r"have been|was|were|got|been|just)\s+)?(?:called|calling|on the way)\b",

@@ -15,6 +15,7 @@ from tms.safety import (
     detect_emergency,
     detect_urgent,
     told_as_history,
+    waiting_for_help,
 )
 
 LABELLED = yaml.safe_load((Path(__file__).parent / "safety" / "labelled.yml").read_text())
@@ -106,3 +107,31 @@ def test_signs_in_everyday_words_are_caught(text, kind):
 ])
 def test_the_same_words_told_as_a_lasting_state_are_not(text):
     assert detect(text) is None
+
+
+@pytest.mark.parametrize("text, kind", [
+    # asked as "is it normal", but here now and not easing
+    ("is it normal that my head has been pounding since my rtms, ibuprofen isnt helping",
+     "headache"),
+    ("is this normal? my stump is swollen and there is pus coming from the scar", "infection"),
+])
+def test_is_it_normal_about_a_problem_that_is_not_easing_is_urgent(text, kind):
+    assert detect(text) == kind
+
+
+@pytest.mark.parametrize("text", [
+    "is it normal to get a mild headache after a tms session",
+    "is it normal for the stump to look a bit pink after taking the liner off",
+])
+def test_is_it_normal_about_a_side_effect_in_general_is_not(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize("text, waiting", [
+    ("i rang the suicide hotline and my brother is coming over, what do i do till he gets here",
+     True),
+    ("we called for help, they are ten minutes out, what now", True),
+    ("can i keep reading about tms until my wife gets home from work", False),
+])
+def test_help_called_from_a_crisis_line_or_family_on_the_way_is_waiting(text, waiting):
+    assert waiting_for_help(text) is waiting

@@ -96,9 +96,9 @@ def test_the_learned_reading_counts_when_sure_but_never_against_the_look_alikes(
     assert the_screen.detect(text, vector, 0.99, sure) is None  # an ordinary question
 
 
-def classifier_for(topics):
-    return CoveredIntentClassifier(CoveredIntentClassifier.get_default_config(), None,
-                                   None, topics=topics)
+def classifier_for(topics, **config):
+    return CoveredIntentClassifier(dict(CoveredIntentClassifier.get_default_config(),
+                                        **config), None, None, topics=topics)
 
 
 @pytest.mark.parametrize("text, guess, confidence, off", [
@@ -185,7 +185,7 @@ def test_a_rare_word_no_answer_knows_is_unfamiliar(familiar, text, rare):
 
 
 def test_a_topic_question_with_an_unfamiliar_word_is_not_in_the_sources(familiar):
-    classifier = classifier_for(["side_effects", "cost"])
+    classifier = classifier_for(["side_effects", "cost"], unfamiliar_words=True)
     classifier._familiarity = familiar
     sure = Prediction([("side_effects", 0.9), ("cost", 0.1)], 0.8)
     assert classifier._unfamiliar("i take warfarin, is tms ok", sure)
@@ -223,3 +223,21 @@ def test_a_short_follow_up_stays_on_the_last_answers_topic(text, guess, confiden
         CONVERSATION_TOPIC.reset(tokens[1])
     # a conversation's first message has no last topic to stay on
     assert classifier._stay_on_topic(text, prediction) is None
+
+
+def test_a_long_storys_passing_rare_word_is_not_what_it_asks(familiar):
+    classifier = classifier_for(["sessions"], unfamiliar_words=True)
+    classifier._familiarity = familiar
+    sure = Prediction([("sessions", 0.9)], 0.8)
+    story = ("my husband had his stroke in february and has done months of therapy with "
+             "a lot of effort, the physio says he has plateaued, how many sessions would "
+             "he need")
+    assert familiar.unfamiliar("he has plateaued on warfarin")
+    assert not classifier._unfamiliar(story + " on warfarin", sure)
+
+
+def test_the_unfamiliar_word_rule_is_off_unless_configured(familiar):
+    classifier = classifier_for(["side_effects"])
+    classifier._familiarity = familiar
+    assert not classifier._unfamiliar("i take warfarin, is tms ok",
+                                      Prediction([("side_effects", 0.9)], 0.8))

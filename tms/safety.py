@@ -670,9 +670,8 @@ _WAITING_FOR_HELP = _any(
     r"\b(?:ambulance|paramedics?|emts?|911|help|they|fire department)\b.{0,25}\b(?:is|are|"
     r"'s|s)?\s*(?:on (?:the|their|its|it's) way|coming|en route|almost here|"
     r"(?:will be|are|is) here)\b",
-    r"\b(?:called|rang|rung|phoned|dialed|dialled|texted)\s+(?:for\s+)?(?:911|988|an ambulance|the "
-    r"ambulance|999|112|000|emergency|ems|paramedics|help|(?:the\s+)?(?:crisis|suicide|"
-    r"helpline|hotline|lifeline)(?:\s+(?:line|number|hotline))?)\b",
+    r"\b(?:called|rang|rung|phoned|dialed|dialled)\s+(?:for\s+)?(?:911|an ambulance|the "
+    r"ambulance|999|112|000|emergency|ems|paramedics|help)\b",
     # "i already called, what else can i do": a call just made, nothing else named
     r"\b(?:i|we)(?:'ve|ve)?\s+(?:just\s+|already\s+|have\s+)+(?:called|rang|phoned|dialed|"
     r"dialled)\s*(?:them\s*)?(?:[,.!;]|$|what\b|now\b)",

@@ -16,3 +16,12 @@ def replace(owner: Any, name: str, make: Callable[[Any], Any], purpose: str) -> 
     replacement = make(original)
     setattr(replacement, _MARK, True)
     setattr(owner, name, replacement)
+
+
+def require(owner: Any, *names: str, purpose: str) -> None:
+    """Fail at start-up when Rasa's ``owner`` no longer has a private method ours
+    overrides or calls (an override of a renamed method is silently never called)."""
+    missing = [name for name in names if not callable(getattr(owner, name, None))]
+    if missing:
+        raise RuntimeError(f"Rasa's {owner.__name__} has no {', '.join(missing)}: "
+                           f"{purpose} does not fit this Rasa version")

@@ -32,6 +32,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from addons.patching import require
 from tms.log_privacy import code
 from tms.retention import delete_events
 from tms.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)
@@ -72,6 +73,10 @@ def owner_only(database: Path) -> None:
     descriptor = os.open(database, os.O_RDWR | os.O_CREAT, 0o600)
     os.close(descriptor)
     os.chmod(database, 0o600)
+
+
+# Called below: Rasa's private read of one conversation.
+require(SQLTrackerStore, "_retrieve", purpose="the tracker store that queues turns")
 
 
 class ConfiguredSQLTrackerStore(SQLTrackerStore):

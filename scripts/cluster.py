@@ -131,7 +131,7 @@ class Node:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "serve.py"),
              "--rasa-port", str(self.rasa_port), "--action-port", str(self.action_port),
-             "--widget-port", "0"],
+             "--widget-port", "0", "--server-log", "-"],  # all of it in the node's log
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
         log.close()

@@ -3,12 +3,19 @@ stops (after a growing pause); stop both on Ctrl-C.
 
 Usage: python scripts/serve.py [--rasa-port 5005] [--action-port 5055]
                                [--widget-port 8080] [--model models/tms-assistant.tar.gz]
+                               [--server-log var/log/servers.log | --server-log -]
 
 The Rasa server listens on the REST channel (/webhooks/rest/webhook), the
 widget's socket.io channel and the SMS channel (/webhooks/twilio/webhook).
 A demo clinic page with the chat widget is served on --widget-port (0: none).
 Conversations go to the store in endpoints.yml (SQLite by default; PostgreSQL when
 TRACKER_STORE_URL is set).
+
+The terminal shows this launcher's own lines only (starting, ready, a server
+stopped); everything the two servers and their libraries print, third-party
+warnings included, goes to the server log (--server-log, default
+var/log/servers.log; "-" prints it here instead). When a server fails to start, the
+end of that log is shown.
 """
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import List, Optional
+from typing import IO, List, Optional
 
 import yaml
 
@@ -39,6 +46,9 @@ from tms.storage import (  # noqa: E402
 )
 
 DEFAULT_MODEL = ROOT / "models" / "tms-assistant.tar.gz"
+DEFAULT_SERVER_LOG = ROOT / "var" / "log" / "servers.log"
+#: Lines of the server log shown when a server fails to start.
+LOG_TAIL_LINES = 25
 READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 15
 
@@ -189,18 +199,20 @@ class Supervised:
     """One server process, started again when it stops."""
 
     def __init__(self, name: str, command: List[str], env: dict,
-                 clock=time.monotonic) -> None:
+                 clock=time.monotonic, output: Optional[IO] = None) -> None:
         self.name = name
         self.command = command
         self.env = env
         self.clock = clock
+        self.output = output  # where its output goes (None: this terminal)
         self.process: Optional[subprocess.Popen] = None
         self.started = 0.0
         self.failures = 0
         self.restart_at: Optional[float] = None
 
     def start(self) -> "Supervised":
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env,
+                                        stdout=self.output, stderr=self.output)
         self.started = self.clock()
         self.restart_at = None
         return self
@@ -225,6 +237,22 @@ class Supervised:
             print(f"The {self.name} was started again.", file=sys.stderr, flush=True)
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _log_end(log_path: Optional[Path]) -> str:
+    """Where to read why: the end of the server log (or the messages above)."""
+    if log_path is None:
+        return "; see the messages above."
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return (f"; the end of {_shown(log_path)}:\n  "
+            + "\n  ".join(lines[-LOG_TAIL_LINES:]))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa-port", type=int,
@@ -235,6 +263,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                         default=int(os.environ.get("WIDGET_PORT", 8080)),
                         help="port of the demo page with the chat widget (0: none)")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--server-log", default=os.environ.get("SERVER_LOG",
+                                                               str(DEFAULT_SERVER_LOG)),
+                        help="file for the servers' own output ('-': this terminal)")
     args = parser.parse_args(argv)
     if not args.model.is_file():
         print(f"No trained model at {args.model}. Run `make train` first.",
@@ -257,8 +288,15 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     # No telemetry or crash reports leave the machine: conversations are health data.
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
-               PYTHONWARNINGS="ignore", RASA_TELEMETRY_ENABLED="false")
+               RASA_TELEMETRY_ENABLED="false")
     python = sys.executable
+    log_path = None if args.server_log == "-" else Path(args.server_log)
+    output = None
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        output = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+        print(f"Starting the assistant (server messages: {_shown(log_path)})...",
+              flush=True)
 
     def on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
         raise KeyboardInterrupt
@@ -275,7 +313,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         [python, "-m", "addons.action_server", "--actions", "actions",
          "--port", str(args.action_port),
          *action_log_flags(os.environ.get("LOG_LEVEL", ""))],
-        dict(env, SANIC_HOST=os.environ.get("ACTION_HOST", "127.0.0.1"))).start()
+        dict(env, SANIC_HOST=os.environ.get("ACTION_HOST", "127.0.0.1")),
+        output=output).start()
     rasa = Supervised(
         "Rasa server",
         [python, "-m", "addons.rasa_server", "run", "--model", str(args.model),
@@ -284,7 +323,8 @@ def main(argv: Optional[List[str]] = None) -> int:
          "--credentials", str(ROOT / "credentials.yml"),
          "--port", str(args.rasa_port),
          # RASA_HOST=127.0.0.1 behind a load balancer on the same machine.
-         "--interface", os.environ.get("RASA_HOST", "0.0.0.0")], env).start()
+         "--interface", os.environ.get("RASA_HOST", "0.0.0.0")], env,
+        output=output).start()
     servers = [actions, rasa]
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
@@ -292,11 +332,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                   f"http://localhost:{args.rasa_port}/"]
         while not all(ready(url) for url in checks):
             if any(server.stopped() for server in servers):
-                print("A server stopped while starting; see the messages above.",
+                print("A server stopped while starting" + _log_end(log_path),
                       file=sys.stderr)
                 return 1
             if time.monotonic() > deadline:
-                print("The servers did not start in time.", file=sys.stderr)
+                print("The servers did not start in time" + _log_end(log_path),
+                      file=sys.stderr)
                 return 1
             time.sleep(0.5)
         demo = ""
@@ -311,7 +352,8 @@ def main(argv: Optional[List[str]] = None) -> int:
               f"  REST:      POST http://localhost:{args.rasa_port}/webhooks/rest/webhook"
               f"\n  socket.io: http://localhost:{args.rasa_port}/socket.io"
               f"\n  SMS:       POST http://localhost:{args.rasa_port}/webhooks/twilio/webhook"
-              f"\nPress Ctrl-C to stop.\n", flush=True)
+              + (f"\n  Server log: {_shown(log_path)}" if log_path else "")
+              + "\nPress Ctrl-C to stop.\n", flush=True)
         # A server that stops is started again (after a pause that grows while it
         # keeps stopping); the other keeps serving meanwhile. While the action server
         # is away the Rasa server answers "I can't look that up right now" and still

@@ -52,7 +52,8 @@ class RunningAssistant:
             [sys.executable, str(ROOT / "scripts" / "serve.py"),
              "--rasa-port", str(self.rasa_port),
              "--action-port", str(self.action_port),
-             "--widget-port", str(self.widget_port)],
+             "--widget-port", str(self.widget_port),
+             "--server-log", "-"],  # the servers' lines too: tests read them
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             # Started as from a background job, where SIGINT arrives ignored: Ctrl-C
             # (`stop`) must still stop both servers. Its own process group, so that
@@ -87,12 +88,19 @@ class RunningAssistant:
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
+    def post_rest(self, token: Optional[str] = None, timeout: float = 60,
+                  headers: Optional[Dict[str, str]] = None, **kwargs) -> requests.Response:
+        """One raw POST to the REST channel (``json=`` or ``data=``), with ``token`` as
+        the integrator's bearer token when given; the response, whatever its status."""
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.post(f"{self.url}/webhooks/rest/webhook", timeout=timeout,
+                             headers=headers, **kwargs)
+
     def send(self, sender: str, text: str, timeout: float = 60) -> List[dict]:
-        token = self.env.get("REST_TOKEN")  # the integrator's token, when one is set
-        response = requests.post(f"{self.url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": text},
-                                 headers={"Authorization": f"Bearer {token}"}
-                                 if token else {}, timeout=timeout)
+        response = self.post_rest(  # the integrator's token, when one is set
+            self.env.get("REST_TOKEN"), timeout, json={"sender": sender, "message": text})
         response.raise_for_status()
         return response.json()
 

@@ -2,7 +2,6 @@
 breaker that stops making every patient wait while the action server is away."""
 import asyncio
 import json
-import threading
 import time
 
 import pytest
@@ -58,28 +57,28 @@ def guarded(monkeypatch):
 
 def ask(action):
     tracker = DialogueStateTracker.from_events("patient", [])
-    started = time.monotonic()
     events = asyncio.run(action.run(CollectingOutputChannel(), None, tracker,
                                     Domain.empty()))
-    return time.monotonic() - started, events[0].text
+    return events[0].text
 
 
 def test_an_away_action_server_is_waited_on_once_then_not(guarded):
     action, server, now = guarded
-    for _ in range(3):  # three in a row: it is away
-        took, said = ask(action)
-        assert LIMIT_S <= took < LIMIT_S + 0.5 and "can't look that up" in said
-    # while it is known to be away: the Rasa server's own reply at once, no call made
-    calls = server.calls
+    # The stand-in answers after 1 s, the limit is 0.3 s: the guard's own reply (not
+    # "answered") shows the limit cut the wait short. No clock is read: timings
+    # belong to the benchmark, not to tests on a shared machine.
+    for attempt in range(1, 4):  # three in a row: it is away
+        assert "can't look that up" in ask(action)
+        assert server.calls == attempt  # each of them was tried
+    # while it is known to be away: the Rasa server's own reply, no call made
     for _ in range(5):
-        took, said = ask(action)
-        assert took < 0.1 and "can't look that up" in said
-    assert server.calls == calls
+        assert "can't look that up" in ask(action)
+    assert server.calls == 3
     # after 2 s one message tries it again; back and fast, answers come through
     server.delay = 0.0
     now[0] += 2.1
-    assert ask(action)[1] == "answered"
-    assert ask(action)[1] == "answered"
+    assert ask(action) == "answered"
+    assert ask(action) == "answered"
 
 
 def test_an_error_reply_is_not_an_absence():

@@ -79,9 +79,7 @@ def assistant(twilio, store_url, tmp_path_factory):
 
 
 def rest(assistant, sender: str, text: str, token=REST_TOKEN) -> requests.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return requests.post(f"{assistant.url}/webhooks/rest/webhook", timeout=60,
-                         json={"sender": sender, "message": text}, headers=headers)
+    return assistant.post_rest(token, json={"sender": sender, "message": text})
 
 
 def widget(assistant, token, text: str) -> str:

@@ -130,7 +130,6 @@ def test_a_lock_redis_missed_releasing_is_released_when_it_answers(monkeypatch):
     """Redis goes down while a message holds the conversation's lock: when it is back,
     the patient's next message goes ahead at once instead of waiting a minute for the
     forgotten ticket to expire."""
-    import time
 
     store = ConfiguredLockStore(url=REDIS_URL)
     conversation = f"patient-{uuid.uuid4().hex[:8]}"
@@ -153,9 +152,8 @@ def test_a_lock_redis_missed_releasing_is_released_when_it_answers(monkeypatch):
         async with store.lock(conversation, wait_time_in_seconds=0.05):
             return "replied"
 
-    started = time.monotonic()
+    # a lock left behind would hold the next message until asyncio gives up
     assert asyncio.run(asyncio.wait_for(next_message(), 5)) == "replied"
-    assert time.monotonic() - started < 2
     assert not server.exists(key)
 
 

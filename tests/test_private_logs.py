@@ -43,21 +43,17 @@ def assistant(twilio, tmp_path_factory):
     running.stop()
 
 
-def rest(assistant, timeout: float = 60, **kwargs) -> requests.Response:
-    return requests.post(f"{assistant.url}/webhooks/rest/webhook", timeout=timeout,
-                         **kwargs)
-
-
 def test_nothing_a_patient_wrote_nor_who_they_are_reaches_the_log(assistant, twilio):
     phone, texter = new_phone(), new_phone()
     said = f"my dad had a stroke, {MARKER} how much does tms cost"
     # REST, answered through the action server (so the token reaches it)
     assert "Sources:" in assistant.say(phone, said)
     assert "long message" in assistant.say(phone, f"{MARKER} " + "x" * 20_000)
-    assert rest(assistant, data=f'{{"sender": "{phone}", "message": {MARKER}',
-                headers={"Content-Type": "application/json"}).status_code == 400
-    assert rest(assistant, json={"sender": phone, "message": 7, MARKER: MARKER}
-                ).status_code == 400
+    assert assistant.post_rest(data=f'{{"sender": "{phone}", "message": {MARKER}',
+                               headers={"Content-Type": "application/json"}
+                               ).status_code == 400
+    assert assistant.post_rest(json={"sender": phone, "message": 7, MARKER: MARKER}
+                               ).status_code == 400
     # SMS, and a malformed one
     form = twilio_form(texter, f"is tms fda approved? {MARKER}")
     assert text_in(assistant, form).status_code == 200
@@ -76,8 +72,8 @@ def test_nothing_a_patient_wrote_nor_who_they_are_reaches_the_log(assistant, twi
         assert "can't look that up" in assistant.say(phone, f"{MARKER} is it safe")
         time.sleep(2.5)  # the breaker lets the next message try the action server
         with pytest.raises(requests.Timeout):
-            rest(assistant, timeout=0.5,
-                 json={"sender": phone, "message": f"how many {MARKER}"})
+            assistant.post_rest(timeout=0.5,
+                                json={"sender": phone, "message": f"how many {MARKER}"})
         time.sleep(3)
     finally:
         os.kill(pid, signal.SIGCONT)

@@ -1,26 +1,18 @@
 """The staff report of unanswered questions, read from a real conversation store."""
-import asyncio
 import csv
 import datetime as dt
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import SlotSet
 
 from tms import report
 from tms.storage import ENV_URL
-from tests.conftest import ROOT
+from tests.conversations import save_conversations, user_said
 
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 DAY = dt.datetime(2026, 11, 10, 12, tzinfo=dt.timezone.utc).timestamp()
 
 
-def said(text, intent, at):
-    return UserUttered(text, {"name": intent, "confidence": 0.9},
-                       parse_data={"text": text, "intent": {"name": intent}},
-                       timestamp=at)
+said = user_said
 
 
 CONVERSATIONS = {
@@ -51,11 +43,7 @@ CONVERSATIONS = {
 def store_url(request, tmp_path_factory):
     url = (f"sqlite:///{tmp_path_factory.mktemp('report')}/conversations.db"
            if request.param == "sqlite" else request.getfixturevalue("postgres_database"))
-    store = SQLTrackerStore(DOMAIN, host=url)
-    for sender, events in CONVERSATIONS.items():
-        tracker = DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
-        asyncio.run(store.save(tracker))
-    store.engine.dispose()
+    save_conversations(url, CONVERSATIONS)
     return url
 
 

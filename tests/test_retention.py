@@ -1,29 +1,22 @@
 """Retention and deletion (make purge, make delete) on a real SQLite file and a real
 PostgreSQL database: what is deleted is gone whole, everything else is untouched."""
-import asyncio
 import time
 
 import pytest
 import sqlalchemy
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import SlotSet
 
 from tms import retention, staff
 from tms.report import conversation_code, report_key
 from tms.storage import ENV_URL
-from tests.conftest import ROOT
+from tests.conversations import save_conversations, user_said
 
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 DAY = 86400
 NOW = time.time()
 
 
 def said(text, age_days):
-    return UserUttered(text, {"name": "cost", "confidence": 0.9},
-                       parse_data={"text": text, "intent": {"name": "cost"}},
-                       timestamp=NOW - age_days * DAY)
+    return user_said(text, "cost", NOW - age_days * DAY)
 
 
 CONVERSATIONS = {
@@ -39,11 +32,7 @@ CONVERSATIONS = {
 def store_url(request, tmp_path, monkeypatch):
     url = (f"sqlite:///{tmp_path}/conversations.db" if request.param == "sqlite"
            else request.getfixturevalue("postgres_database"))
-    store = SQLTrackerStore(DOMAIN, host=url)
-    for sender, events in CONVERSATIONS.items():
-        asyncio.run(store.save(DialogueStateTracker.from_events(sender, events,
-                                                                slots=DOMAIN.slots)))
-    store.engine.dispose()
+    save_conversations(url, CONVERSATIONS)
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.setenv("TMS_REPORT_SECRET", "test-secret")
     yield url

@@ -46,3 +46,36 @@ def test_every_reply_names_a_number_from_the_clinic_file():
     for kind in LEVELS:
         text = DOMAIN["responses"][response_name(kind)][0]["text"]
         assert "{emergency_number}" in text or "{crisis_line}" in text, kind
+
+
+def _steps(node):
+    """Every step of every test story, however nested."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _steps(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _steps(item)
+
+
+def test_the_test_stories_speak_the_same_vocabulary():
+    stories = yaml.safe_load((ROOT / "tests" / "test_stories.yml").read_text())
+    kinds, actions = set(), set()
+    for step in _steps(stories["stories"]):
+        if isinstance(step.get("emergency_type"), str):
+            kinds.add(step["emergency_type"])
+        if str(step.get("action", "")).startswith(("utter_emergency_", "utter_urgent_")):
+            actions.add(step["action"])
+    assert kinds and kinds <= set(LEVELS)
+    assert actions and actions <= {response_name(kind) for kind in LEVELS}
+
+
+def test_the_emergency_numbers_have_one_default():
+    from tms.knowledge import DEFAULT_CRISIS_LINE, DEFAULT_EMERGENCY_NUMBER, Clinic
+    slots = DOMAIN["slots"]
+    assert slots["emergency_number"]["initial_value"] == DEFAULT_EMERGENCY_NUMBER
+    assert slots["crisis_line"]["initial_value"] == DEFAULT_CRISIS_LINE
+    clinic = Clinic("c", "p", "e", "h", "w")
+    assert (clinic.emergency_number, clinic.crisis_line) == (DEFAULT_EMERGENCY_NUMBER,
+                                                             DEFAULT_CRISIS_LINE)

@@ -96,6 +96,13 @@ class Entry:
         return f"{self.topic}/{self.condition}"
 
 
+#: The numbers every emergency reply falls back to when clinic.yml gives none (or
+#: cannot be read): the one place they are written. domain.yml's slots start from the
+#: same values (tests/test_safety_vocabulary.py checks it).
+DEFAULT_EMERGENCY_NUMBER = "911"
+DEFAULT_CRISIS_LINE = "988"
+
+
 @dataclass(frozen=True)
 class Clinic:
     name: str
@@ -103,8 +110,8 @@ class Clinic:
     email: str
     hours: str
     website: str
-    emergency_number: str = "911"
-    crisis_line: str = "988"
+    emergency_number: str = DEFAULT_EMERGENCY_NUMBER
+    crisis_line: str = DEFAULT_CRISIS_LINE
     disclaimer: str = ("I share general education, not medical advice, and I am not "
                        "for emergencies.")
 
@@ -115,7 +122,6 @@ class KnowledgeBase:
     entries: Mapping[Tuple[str, str], Entry]
     clinic: Clinic
     topic_questions: Mapping[str, str] = field(default_factory=dict)
-    warnings: Tuple[Finding, ...] = field(default=())
 
     @property
     def topics(self) -> List[str]:
@@ -505,8 +511,7 @@ def check_knowledge(root: Optional[Path] = None, today: Optional[dt.date] = None
     clinic = _load_clinic(root, findings)
     if any(f.severity == ERROR for f in findings) or clinic is None:
         return None, findings
-    warnings = tuple(f for f in findings if f.severity == WARNING)
-    return KnowledgeBase(sources, entries, clinic, topics, warnings), findings
+    return KnowledgeBase(sources, entries, clinic, topics), findings
 
 
 def load_knowledge(root: Optional[Path] = None, today: Optional[dt.date] = None
@@ -516,10 +521,6 @@ def load_knowledge(root: Optional[Path] = None, today: Optional[dt.date] = None
     if kb is None:
         raise KnowledgeError(f for f in findings if f.severity == ERROR)
     return kb
-
-
-DEFAULT_EMERGENCY_NUMBER = "911"
-DEFAULT_CRISIS_LINE = "988"
 
 
 def _clinic_values(root: Optional[Path], defaults: Mapping[str, str]) -> List[str]:

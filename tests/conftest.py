@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import textwrap
 import uuid
@@ -14,8 +15,11 @@ import pytest
 import sqlalchemy
 import yaml
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from tests.standins import TwilioStandIn
+from tms.knowledge import Entry, KnowledgeBase, load_knowledge
+from tms.render import PAYLOAD_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -46,6 +50,21 @@ def make_tracker(intent: Optional[str] = None, slots: Optional[Dict] = None,
                    active_loop={}, latest_action_name="action_listen")
 
 
+def run(action, first_reply: bool = False, **tracker_args) -> Tuple[List[Dict], List[Dict]]:
+    """Run an action mid-session (disclaimer shown) unless first_reply: the messages it
+    sent and the events it returned."""
+    tracker_args["slots"] = {"disclaimer_due": first_reply,
+                             **(tracker_args.get("slots") or {})}
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, make_tracker(**tracker_args), domain={})
+    return dispatcher.messages, events
+
+
+def slots_set(events: Iterable[Dict]) -> Dict:
+    """The slots these events set, by name."""
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
 def condition_entity(value: str) -> Dict:
     return {"entity": "condition", "value": value, "start": 0, "end": len(value),
             "extractor": "SpacyEntityExtractor"}
@@ -71,6 +90,106 @@ class KnowledgeFolder:
         assert old in text, f"{old!r} not in {relative}"
         (self.root / relative).write_text(text.replace(old, new, 1), encoding="utf-8")
 
+    def restore(self, relative: str, content: str) -> None:
+        """Put back a file's exact content, as read before an edit."""
+        (self.root / relative).write_text(content, encoding="utf-8")
+
+    def answer_file(self, topic: str, condition: str) -> str:
+        """The answers file (relative to the folder) holding this entry."""
+        for path in sorted((self.root / "answers").glob("*.y*ml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if any(e.get("topic") == topic and e.get("condition") == condition
+                   for e in data.get("entries") or []):
+                return str(path.relative_to(self.root))
+        raise AssertionError(f"no entry {topic}/{condition} in {self.root}")
+
+    def entry(self, topic: str, condition: str) -> Dict:
+        """The entry's fields as written in its file."""
+        data = yaml.safe_load(self.read(self.answer_file(topic, condition)))
+        return next(e for e in data["entries"]
+                    if e.get("topic") == topic and e.get("condition") == condition)
+
+    def edit_entry(self, topic: str, condition: str, **fields) -> str:
+        """Change an entry's fields the way staff would (a field set to None is
+        removed), leaving the rest of its file as it was; the file edited."""
+        relative = self.answer_file(topic, condition)
+        data = yaml.safe_load(self.read(relative))
+        entry = next(e for e in data["entries"]
+                     if e.get("topic") == topic and e.get("condition") == condition)
+        for key, value in fields.items():
+            if value is None:
+                entry.pop(key, None)
+            else:
+                entry[key] = value
+        self._dump(relative, data)
+        return relative
+
+    def edit_clinic(self, **fields) -> None:
+        """Change the clinic's details in clinic.yml."""
+        data = yaml.safe_load(self.read("clinic.yml"))
+        data["clinic"].update(fields)
+        self._dump("clinic.yml", data)
+
+    def _dump(self, relative: str, data: object) -> None:
+        (self.root / relative).write_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88),
+            encoding="utf-8")
+
+
+# --- Shipped knowledge, read at test time (never its wording pasted into a test) ----
+
+def shipped_knowledge(root: Path = KNOWLEDGE, today: Optional[dt.date] = TODAY
+                      ) -> KnowledgeBase:
+    """The knowledge as loaded now from ``root`` (knowledge/ unless given)."""
+    return load_knowledge(root, today=today)
+
+
+def first_sentence(text: str, shortest: int = 20) -> str:
+    """The opening of an answer up to the end of its first sentence at least
+    ``shortest`` characters long (so a bare "No." takes the next one with it)."""
+    for boundary in re.finditer(r"[.!?](?=\s|$)", text):
+        if boundary.end() >= shortest:
+            return text[:boundary.end()]
+    return text
+
+
+def cited(kb: KnowledgeBase, *entries: Entry) -> list:
+    """The sources these entries cite, each once, in order."""
+    found: list = []
+    for entry in entries:
+        found.extend(s for s in kb.sources_of(entry) if s not in found)
+    return found
+
+
+def web_sources(kb: KnowledgeBase, *entries: Entry) -> str:
+    """The Sources block a web or REST answer from these entries ends with."""
+    return "Sources:\n" + "\n".join(
+        f"- {s.title} ({s.publisher})" + (f" {s.url}" if s.url else "")
+        for s in cited(kb, *entries))
+
+
+def sms_sources(kb: KnowledgeBase, *entries: Entry) -> str:
+    """The numbered Sources block of an SMS answer from these entries."""
+    return "Sources:\n" + "\n".join(
+        f"[{i}] {s.title} ({s.publisher})" + (f" {s.url}" if s.url else "")
+        for i, s in enumerate(cited(kb, *entries), start=1))
+
+
+def web_answer(kb: KnowledgeBase, entry: Entry, detailed: bool = False) -> str:
+    """The whole web or REST text of one entry's answer."""
+    body = f"{entry.text}\n\n{entry.details}" if detailed and entry.details else entry.text
+    return f"{body}\n\n{web_sources(kb, entry)}"
+
+
+def shown_entries(store_url: str, sender: str) -> List[str]:
+    """The knowledge entries the replies to the latest message showed, as the
+    conversation store recorded them."""
+    events = stored_events(store_url, sender)
+    last_user = max(i for i, (kind, _) in enumerate(events) if kind == "user")
+    return [entry for kind, data in events[last_user + 1:] if kind == "bot"
+            for entry in ((data.get("metadata") or {}).get(PAYLOAD_KEY) or {}).get("entries")
+            or []]
+
 
 @pytest.fixture(scope="module")
 def served_knowledge(tmp_path_factory) -> KnowledgeFolder:
@@ -95,11 +214,17 @@ sources:
     publisher: Publisher A
     url: https://a.example/page
     last_reviewed: 2026-11-01
+    captured: 2026-11-01
   - id: src_b
     title: Source B
     publisher: Publisher B
     last_reviewed: 2026-11-01
+    captured: 2026-11-01
 """
+
+#: Each fixture source's text (knowledge/sources/<id>.txt): what the answers quote.
+SOURCE_TEXTS = {"src_a": "Source A says what it says.\n",
+                "src_b": "Source B says what it says.\n"}
 
 CLINIC = """
 clinic:
@@ -126,8 +251,10 @@ def entry(topic: str, condition: str, text: str, sources: List[str],
     if details:
         lines.append(f"    details: {details}")
     lines += ["    questions:", f"      - what about {topic.replace('_', ' ')}?",
-              f"    sources: [{', '.join(sources)}]", "    last_reviewed: 2026-11-01",
-              "    next_review: 2027-11-01"]
+              f"    sources: [{', '.join(sources)}]", "    quotes:"]
+    for source in sources:
+        lines += [f"      {source}:", f'        - "{SOURCE_TEXTS[source].strip()}"']
+    lines += ["    last_reviewed: 2026-11-01", "    next_review: 2027-11-01"]
     return "\n".join(lines) + "\n"
 
 
@@ -136,6 +263,8 @@ def small_knowledge(tmp_path: Path) -> KnowledgeFolder:
     """A minimal valid knowledge folder with topics of every shape."""
     folder = KnowledgeFolder(tmp_path / "knowledge")
     folder.write("sources.yml", SOURCES)
+    for source, text in SOURCE_TEXTS.items():
+        folder.write(f"sources/{source}.txt", text)
     folder.write("clinic.yml", CLINIC)
     folder.write("topics.yml", TOPICS)
     folder.write("answers/topics.yml", "entries:\n" + "".join([

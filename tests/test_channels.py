@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -19,23 +21,57 @@ from tests.conftest import (
     AUTH_TOKEN,
     CLINIC_NUMBER,
     PUBLIC_WEBHOOK,
+    first_sentence,
+    shipped_knowledge,
+    sms_sources,
     stored_events,
     twilio_settings,
 )
 from tests.running_assistant import RunningAssistant
 from tests.standins import CuttableProxy, PageServer, twilio_signature, wait_for
+from tms import render
+from tms.conditions import LABELS, PHANTOM_LIMB_PAIN, STROKE
 from tms.identity import sms_conversation, widget_conversation
+from tms.render import SMS_LIMIT
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-STROKE_FDA = "No. TMS is not FDA-cleared for stroke rehabilitation."
-PLP_FDA = "No. TMS is not FDA-approved for phantom limb pain."
+#: The widget shows this before the answers to a question asked for both conditions.
+FOR_STROKE = f"For {LABELS[STROKE]}:"
 
 
 @pytest.fixture(scope="module")
 def knowledge(served_knowledge):
     return served_knowledge
+
+
+@pytest.fixture(scope="module")
+def kb(knowledge):
+    """What the served knowledge says, read as the assistant starts."""
+    return shipped_knowledge(knowledge.root, today=None)
+
+
+@pytest.fixture(scope="module")
+def stroke_fda(kb):
+    """How the stroke FDA answer opens, whatever its wording."""
+    return first_sentence(kb.entries[("fda_status", STROKE)].text)
+
+
+@pytest.fixture(scope="module")
+def plp_fda(kb):
+    return first_sentence(kb.entries[("fda_status", PHANTOM_LIMB_PAIN)].text)
+
+
+@pytest.fixture(scope="module")
+def plp_cost(kb):
+    return first_sentence(kb.entries[("cost", PHANTOM_LIMB_PAIN)].text)
+
+
+def browser_href(url: str) -> str:
+    """A link as the browser normalises it (an empty path becomes "/")."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path or "/"))
 
 
 @pytest.fixture(scope="module")
@@ -75,25 +111,35 @@ def text_in(assistant, form: dict, signature: str = None) -> requests.Response:
                          headers=headers, timeout=60)
 
 
+def reply_lines(*titles: str) -> str:
+    """How SMS offers buttons: one numbered reply per choice."""
+    return "\n".join(f"Reply {i} for {title}" for i, title in enumerate(titles, start=1))
+
+
+FEEDBACK_TITLES = [b.title for b in render.FEEDBACK_BUTTONS]
+
+
 def test_sms_question_answers_each_condition_and_a_number_tailors_it(
-        assistant, twilio):
+        assistant, twilio, kb):
+    stroke = kb.entries[("fda_status", STROKE)]
+    plp = kb.entries[("fda_status", PHANTOM_LIMB_PAIN)]
     phone = new_phone()
     response = text_in(assistant, twilio_form(phone, "is tms fda approved?"))
     assert response.status_code == 200
     replies = wait_for(lambda: len(twilio.to(phone)) >= 2 and twilio.to(phone))
-    assert replies[0].startswith(f"For stroke recovery: {STROKE_FDA}")
-    assert replies[0].endswith("Reply 1 for Stroke recovery\nReply 2 for Phantom limb "
-                               "pain\nReply 3 for Helpful\nReply 4 for Not helpful")
+    assert replies[0].startswith(f"{FOR_STROKE} {stroke.text}")
+    assert f"For {LABELS[PHANTOM_LIMB_PAIN]}: {plp.text}" in replies[0]
+    assert replies[0].endswith(reply_lines(
+        render.condition_button(STROKE).title,
+        render.condition_button(PHANTOM_LIMB_PAIN).title, *FEEDBACK_TITLES))
     assert all(m["From"] == CLINIC_NUMBER for m in twilio.sent if m["To"] == phone)
 
     assert text_in(assistant, twilio_form(phone, "2")).status_code == 200
-    answer = wait_for(lambda: [b for b in twilio.to(phone) if b.startswith(PLP_FDA)])
+    answer = wait_for(lambda: [b for b in twilio.to(phone) if b.startswith(plp.text)])
     assert answer, twilio.to(phone)
-    text = answer[0]
-    assert ("Sources:\n[1] TMS for Phantom Limb Pain (TMSList) "
-            "https://tmslist.com/treatments/phantom-limb-pain/") in text
-    assert text.endswith("Reply 1 for Helpful\nReply 2 for Not helpful")
-    assert all(len(body) <= 1600 for body in twilio.to(phone))
+    assert answer[0] == (f"{plp.text}\n\n{sms_sources(kb, plp)}\n\n"
+                         f"{reply_lines(*FEEDBACK_TITLES)}")
+    assert all(len(body) <= SMS_LIMIT for body in twilio.to(phone))
 
 
 def test_sms_emergency_comes_first_and_says_call_911(assistant, twilio):
@@ -105,14 +151,63 @@ def test_sms_emergency_comes_first_and_says_call_911(assistant, twilio):
     assert "Call 911 now" in first
 
 
-def test_sms_long_answer_is_split_at_sentences_within_the_limit(assistant, twilio):
-    phone = new_phone()
-    text_in(assistant, twilio_form(phone, "i had a stroke, how does tms work"))
-    wait_for(lambda: twilio.to(phone))
-    text_in(assistant, twilio_form(phone, "tell me more"))
-    replies = wait_for(lambda: len(twilio.to(phone)) >= 3 and twilio.to(phone))
-    assert all(0 < len(body) <= 1600 for body in replies)
-    assert "Sources:\n[1] " in "\n".join(replies)
+ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+            "twelfth thirteenth fourteenth fifteenth").split()
+
+
+def sentences(what: str, count: int) -> list:
+    """Distinct sentences, without figures (the knowledge check wants every figure
+    in an answer quoted from its sources)."""
+    return [f"Sentence the {ORDINALS[i]} of the {what}, long enough that a few of "
+            "them fill a text message." for i in range(count)]
+
+
+#: An answer as long as staff may write one (its short text and its longer text near
+#: their limits): together longer than one SMS.
+LONG_TEXT = sentences("short answer", 6)
+LONG_DETAILS = sentences("longer answer", 12)
+
+
+def test_sms_long_answer_is_split_at_sentences_within_the_limit(assistant, twilio, kb,
+                                                                 knowledge):
+    from tms.knowledge import MAX_DETAILS_CHARS, MAX_TEXT_CHARS
+
+    short, longer = " ".join(LONG_TEXT), " ".join(LONG_DETAILS)
+    assert len(short) <= MAX_TEXT_CHARS and len(longer) <= MAX_DETAILS_CHARS
+    assert len(short) + len(longer) > SMS_LIMIT
+    question = "i had a stroke, how does tms work"
+    shipped = kb.entries[("how_it_works", STROKE)].text
+    relative = knowledge.answer_file("how_it_works", STROKE)
+    as_shipped = knowledge.read(relative)
+    knowledge.edit_entry("how_it_works", STROKE, text=short, details=longer)
+    probe = f"probe-{uuid.uuid4().hex[:8]}"
+    try:
+        assert wait_for(lambda: assistant.say(probe, question).startswith(short))
+        phone = new_phone()
+        text_in(assistant, twilio_form(phone, question))
+        first = wait_for(lambda: [b for b in twilio.to(phone) if b.startswith(short)])
+        assert first, twilio.to(phone)
+        wait_for(lambda: kb.clinic.disclaimer in twilio.to(phone))
+        before = len(twilio.to(phone))
+        text_in(assistant, twilio_form(phone, "tell me more"))
+        feedback = reply_lines(*FEEDBACK_TITLES)
+        assert wait_for(lambda: twilio.to(phone)[-1].endswith(feedback)
+                        and len(twilio.to(phone)) > before), twilio.to(phone)
+    finally:
+        knowledge.restore(relative, as_shipped)
+    parts = twilio.to(phone)[before:]
+    assert len(parts) > 1  # too long for one message: split
+    assert all(0 < len(part) <= SMS_LIMIT for part in parts)
+    said = LONG_TEXT + LONG_DETAILS
+    body = [piece for part in parts
+            if (piece := re.split(r"(?:^|\n\n)Sources:\n", part)[0])]
+    for piece in body:  # each part starts and ends at a sentence boundary
+        assert piece.startswith("Sentence ") and piece.endswith("."), piece
+        assert re.sub(r"\s+", " ", piece) in " ".join(said), piece
+    assert re.sub(r"\s+", " ", " ".join(body)) == " ".join(said)  # nothing lost
+    assert "Sources:\n[1] " in parts[-1]
+    # the shipped answer is served again once the edit is undone
+    assert wait_for(lambda: assistant.say(probe, question).startswith(shipped))
 
 
 @pytest.mark.parametrize("signature", ["", "bm90IGEgc2lnbmF0dXJl",
@@ -197,42 +292,46 @@ def bot_said(log, text, timeout=30_000):
     return reply
 
 
-def test_widget_answers_with_its_sources_as_links(page, assistant):
+def test_widget_answers_with_its_sources_as_links(page, assistant, kb, stroke_fda):
+    [source] = kb.sources_of(kb.entries[("fda_status", STROKE)])
     log = open_chat(page, assistant.demo_url)
     ask(page, "my mom had a stroke, is tms fda approved for that")
-    reply = bot_said(log, STROKE_FDA)
+    reply = bot_said(log, stroke_fda)
     link = reply.locator(".tms-sources a")
     assert link.count() == 1
-    assert link.get_attribute("href") == "https://tmslist.com/"
+    assert link.get_attribute("href") == browser_href(source.url)
     assert link.get_attribute("target") == "_blank"
     assert "noopener" in link.get_attribute("rel")
-    assert "TMS for Stroke Rehabilitation" in link.inner_text()
+    assert source.title in link.inner_text()
 
 
-def test_clarification_buttons_work_once_and_history_survives_reload(page, assistant):
+def test_clarification_buttons_work_once_and_history_survives_reload(
+        page, assistant, stroke_fda, plp_fda):
+    stroke_button = render.condition_button(STROKE).title
+    plp_button = render.condition_button(PHANTOM_LIMB_PAIN).title
     log = open_chat(page, assistant.demo_url)
     ask(page, "is it fda approved")
-    question = bot_said(log, "For stroke recovery:")
-    question.get_by_role("button", name="Phantom limb pain").click()
-    log.locator("li.tms-bot", has_text=PLP_FDA).nth(1).wait_for()  # the tailored answer
-    assert question.get_by_role("button", name="Stroke recovery").is_disabled()
-    assert question.get_by_role("button", name="Phantom limb pain").is_disabled()
+    question = bot_said(log, FOR_STROKE)
+    question.get_by_role("button", name=plp_button).click()
+    log.locator("li.tms-bot", has_text=plp_fda).nth(1).wait_for()  # the tailored answer
+    assert question.get_by_role("button", name=stroke_button).is_disabled()
+    assert question.get_by_role("button", name=plp_button).is_disabled()
     shown = log.locator("li").count()
 
     page.reload()
     log = page.get_by_role("log", name="Conversation")
-    log.locator("li.tms-bot", has_text=PLP_FDA).nth(1).wait_for()
+    log.locator("li.tms-bot", has_text=plp_fda).nth(1).wait_for()
     assert log.locator("li").count() == shown
-    assert log.get_by_role("button", name="Stroke recovery").is_disabled()
+    assert log.get_by_role("button", name=stroke_button).is_disabled()
     # Same session: the follow-up leans on the topic asked before the reload.
     ask(page, "and for stroke?")
-    bot_said(log, STROKE_FDA)
+    bot_said(log, stroke_fda)
 
 
-def test_markup_from_patient_or_server_is_shown_as_text(page, assistant, knowledge):
+def test_markup_from_patient_or_server_is_shown_as_text(page, assistant, knowledge, kb):
     attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-    knowledge.replace("clinic.yml", 'name: "[Clinic name]"',
-                      f"name: '{attack} Clinic'")
+    as_shipped = knowledge.read("clinic.yml")
+    knowledge.edit_clinic(name=f"{attack} Clinic")
     try:
         log = open_chat(page, assistant.demo_url)
         ask(page, f"{attack} hello")
@@ -243,13 +342,13 @@ def test_markup_from_patient_or_server_is_shown_as_text(page, assistant, knowled
         wait_for(lambda: "__xss" in assistant.say(f"probe-{uuid.uuid4().hex}",
                                                   "can i talk to a real person"))
         ask(page, "can i talk to a real person")
-        reply = bot_said(log, "reach the clinic's staff")
+        handoff = render.handoff(kb.clinic).text.split("\n")[0]  # its opening line
+        reply = bot_said(log, handoff)
         assert attack in reply.inner_text()
         assert page.locator(".tms-chat img, .tms-chat script").count() == 0
         assert page.evaluate("window.__xss") is None
     finally:
-        knowledge.replace("clinic.yml", f"name: '{attack} Clinic'",
-                          'name: "[Clinic name]"')
+        knowledge.restore("clinic.yml", as_shipped)
 
 
 def test_emergency_is_shown_prominently(page, assistant):
@@ -268,7 +367,8 @@ CLINIC_PAGE = """<!doctype html><html lang="en"><head><title>A clinic</title></h
 <script src="{widget}" defer></script></body></html>"""
 
 
-def test_widget_embedded_on_another_site_survives_a_dropped_connection(page, assistant):
+def test_widget_embedded_on_another_site_survives_a_dropped_connection(
+        page, assistant, plp_cost, plp_fda):
     proxy = CuttableProxy(assistant.rasa_port)
     clinic_site = PageServer(CLINIC_PAGE.format(
         server=f"http://127.0.0.1:{proxy.port}",
@@ -277,7 +377,7 @@ def test_widget_embedded_on_another_site_survives_a_dropped_connection(page, ass
         log = open_chat(page, clinic_site.url)
         assert page.get_by_role("heading", name="Ask our TMS assistant").is_visible()
         ask(page, "i lost my arm last year, what does tms cost")
-        bot_said(log, "$200 to $400 per session")
+        bot_said(log, plp_cost)
 
         proxy.cut()
         status = page.get_by_role("status")
@@ -287,10 +387,10 @@ def test_widget_embedded_on_another_site_survives_a_dropped_connection(page, ass
         waiting = log.locator("li.tms-user", has_text="is it fda approved?")
         assert "Waiting to send" in waiting.inner_text()
         page.wait_for_timeout(1000)
-        assert log.locator("li.tms-bot", has_text=PLP_FDA).count() == 0
+        assert log.locator("li.tms-bot", has_text=plp_fda).count() == 0
 
         proxy.restore()
-        bot_said(log, PLP_FDA)  # the typed message was sent after reconnecting
+        bot_said(log, plp_fda)  # the typed message was sent after reconnecting
         page.wait_for_function(
             "document.querySelector('.tms-status').textContent === ''")
         assert "Waiting to send" not in waiting.inner_text()
@@ -347,18 +447,20 @@ STORED_STATE = ("JSON.parse(localStorage.getItem(Object.keys(localStorage)"
 
 
 def test_a_patient_can_delete_the_conversation_here_and_from_the_records(
-        browser, assistant, store_url):
+        browser, assistant, store_url, plp_cost):
     context = browser.new_context(viewport={"width": 1024, "height": 800})
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # "Delete this conversation?"
     try:
         log = open_chat(page, assistant.demo_url)
         ask(page, "i lost my arm last year, what does tms cost")
-        bot_said(log, "$200 to $400 per session")
+        bot_said(log, plp_cost)
         token = page.evaluate(STORED_STATE)["sessionId"]
         session = widget_conversation(token)  # the server signed it with var/report.key
         assert session and session not in token.split(".")[1:]
-        assert any(kind == "user" for kind, _ in stored_events(store_url, session))
+        # in the records once the turn is saved (just after its replies are shown)
+        assert wait_for(lambda: any(kind == "user" for kind, _ in
+                                    stored_events(store_url, session)), 10)
 
         page.get_by_role("button", name="Delete conversation").click()
         page.get_by_role("status").filter(has_text="Conversation deleted.").wait_for()
@@ -368,7 +470,7 @@ def test_a_patient_can_delete_the_conversation_here_and_from_the_records(
         assert state["sessionId"] != token and "lost my arm" not in str(state)
         # A new conversation from here on: nothing of the old one comes back.
         ask(page, "is it fda approved?")
-        bot_said(log, "For stroke recovery:")
+        bot_said(log, FOR_STROKE)
         assert widget_conversation(page.evaluate(STORED_STATE)["sessionId"]) not in (
             None, session)
         assert stored_events(store_url, session) == []

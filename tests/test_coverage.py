@@ -34,6 +34,9 @@ def test_answers_for_an_untrained_topic_warn(knowledge_copy, tmp_path):
             condition: phantom_limb_pain
             text: An answer staff wrote before the assistant was trained on it.
             sources: [tmslist_plp]
+            quotes:
+              tmslist_plp:
+                - "Bottom Line"
             last_reviewed: 2026-11-22
             next_review: 2027-11-22
         """)

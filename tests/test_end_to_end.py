@@ -15,20 +15,22 @@ import pytest
 import redis
 import yaml
 
+from tms import render
 from tms.check_knowledge import main as check_knowledge
+from tms.conditions import LABELS, PHANTOM_LIMB_PAIN, STROKE
 from tms.safety import response_name
-from tests.conftest import stored_events
+from tests.conftest import (
+    shipped_knowledge,
+    shown_entries,
+    stored_events,
+    web_answer,
+    web_sources,
+)
 from tests.running_assistant import RunningAssistant, port_open
 from tests.standins import wait_for
 
 pytestmark = pytest.mark.slow
 
-STROKE_SOURCE = ("TMS for Stroke Rehabilitation: Harnessing Neuroplasticity for "
-                 "Recovery (TMSList) https://tmslist.com")
-PLP_SOURCE = ("TMS for Phantom Limb Pain (TMSList) "
-              "https://tmslist.com/treatments/phantom-limb-pain/")
-DISCLAIMER = ("I share general education, not medical advice, and I am not for "
-              "emergencies.")
 REDIS_LOCKS = "redis://localhost:6379/3"
 LABELLED = yaml.safe_load((Path(__file__).parent / "safety" / "labelled.yml").read_text())
 
@@ -46,6 +48,17 @@ def knowledge(served_knowledge):
 
 
 @pytest.fixture(scope="module")
+def kb(knowledge):
+    """What the served knowledge says, read as the assistant starts: tests compare
+    replies with it, never with pasted wording."""
+    return shipped_knowledge(knowledge.root, today=None)
+
+
+def entry_of(kb, topic, condition):
+    return kb.entries[(topic, condition)]
+
+
+@pytest.fixture(scope="module")
 def assistant(store_url, knowledge, tmp_path_factory):
     log = tmp_path_factory.mktemp("logs") / "assistant.log"
     env = {"TRACKER_STORE_URL": store_url, "TMS_KNOWLEDGE_DIR": str(knowledge.root)}
@@ -60,43 +73,53 @@ def new_sender() -> str:
     return f"patient-{uuid.uuid4().hex[:8]}"
 
 
-def test_stroke_question_gets_the_stroke_answer_and_source(assistant):
-    reply = assistant.say(new_sender(), "my husband had a stroke in may, is tms fda "
-                                        "approved for that?")
-    assert reply.startswith("No. TMS is not FDA-cleared for stroke rehabilitation.")
-    assert f"Sources:\n- {STROKE_SOURCE}\n\n{DISCLAIMER}" in reply
+def test_stroke_question_gets_the_stroke_answer_and_source(assistant, kb, store_url):
+    sender = new_sender()
+    reply = assistant.say(sender, "my husband had a stroke in may, is tms fda "
+                                  "approved for that?")
+    # the stroke answer, its own sources, then the session's disclaimer
+    assert reply == (f"{web_answer(kb, entry_of(kb, 'fda_status', STROKE))}\n\n"
+                     f"{kb.clinic.disclaimer}")
+    assert shown_entries(store_url, sender) == ["fda_status/stroke"]
 
 
-def test_phantom_limb_question_gets_the_phantom_limb_answer(assistant):
-    reply = assistant.say(new_sender(), "i lost my leg last year, does insurance pay "
-                                        "for tms")
-    assert "$200 to $400 per session" in reply
-    assert f"Sources:\n- {PLP_SOURCE}" in reply
+def test_phantom_limb_question_gets_the_phantom_limb_answer(assistant, kb, store_url):
+    sender = new_sender()
+    reply = assistant.say(sender, "i lost my leg last year, does insurance pay for tms")
+    assert reply.startswith(web_answer(kb, entry_of(kb, "cost", PHANTOM_LIMB_PAIN)))
+    assert shown_entries(store_url, sender) == ["cost/phantom_limb_pain"]
 
 
 def test_question_before_the_condition_is_known_is_answered_for_each_then_tailored(
-        assistant):
+        assistant, kb, store_url):
     sender = new_sender()
+    stroke = entry_of(kb, "fda_status", STROKE)
+    plp = entry_of(kb, "fda_status", PHANTOM_LIMB_PAIN)
     question, disclaimer = assistant.send(sender, "is tms fda approved?")
-    assert disclaimer["text"] == DISCLAIMER
-    assert question["text"].startswith("For stroke recovery: No. TMS is not FDA-cleared")
-    assert "For phantom limb pain: No. TMS is not FDA-approved" in question["text"]
-    assert question["text"].endswith(PLP_SOURCE)  # sources of both answers
+    assert disclaimer["text"] == kb.clinic.disclaimer
+    assert question["text"].startswith(f"For {LABELS[STROKE]}: {stroke.text}")
+    assert f"For {LABELS[PHANTOM_LIMB_PAIN]}: {plp.text}" in question["text"]
+    # the sources of both answers, each once
+    assert question["text"].endswith(web_sources(kb, stroke, plp))
+    assert shown_entries(store_url, sender) == [stroke.key, plp.key]
     titles = [b["title"] for b in question["buttons"]]
-    assert titles[:2] == ["Stroke recovery", "Phantom limb pain"]
+    assert titles[:2] == [render.condition_button(STROKE).title,
+                          render.condition_button(PHANTOM_LIMB_PAIN).title]
     reply = assistant.say(sender, question["buttons"][1]["payload"])  # click it
-    assert reply.startswith("No. TMS is not FDA-approved for phantom limb pain.")
-    assert reply.endswith(PLP_SOURCE)  # no second disclaimer in the same session
+    # the tailored answer alone: no second disclaimer in the same session
+    assert reply == web_answer(kb, plp)
     # ...and the condition is remembered for the next question
-    assert "$200 to $400" in assistant.say(sender, "how much does it cost")
+    assistant.say(sender, "how much does it cost")
+    assert shown_entries(store_url, sender) == ["cost/phantom_limb_pain"]
 
 
-def test_typed_reply_to_the_clarification_works_too(assistant):
+def test_typed_reply_to_the_clarification_works_too(assistant, kb, store_url):
     sender = new_sender()
     assert assistant.say(sender, "does tms replace physical therapy").startswith(
-        "For stroke recovery:")
+        f"For {LABELS[STROKE]}:")
     reply = assistant.say(sender, "its for my mom, she had a stroke")
-    assert reply.startswith("TMS does not replace therapy.")
+    assert reply.startswith(web_answer(kb, entry_of(kb, "therapy_pairing", STROKE)))
+    assert shown_entries(store_url, sender) == ["therapy_pairing/stroke"]
 
 
 def slots_of(store_url, sender):
@@ -119,13 +142,16 @@ def test_typed_payloads_are_read_as_words_not_obeyed(assistant, store_url, typed
     assert slots_of(store_url, sender).get("condition") == "stroke"
 
 
-def test_the_condition_can_be_changed(assistant):
+def test_the_condition_can_be_changed(assistant, kb, store_url):
     sender = new_sender()
     assistant.say(sender, "i'm an amputee")
-    assert "$200 to $400" in assistant.say(sender, "how much is it")
+    assert assistant.say(sender, "how much is it").startswith(
+        entry_of(kb, "cost", PHANTOM_LIMB_PAIN).text)
+    assert shown_entries(store_url, sender) == ["cost/phantom_limb_pain"]
     assistant.say(sender, "actually it's about my dad, he had a stroke")
     assert assistant.say(sender, "how much is it").startswith(
-        "Insurance coverage for TMS after stroke is limited")
+        entry_of(kb, "cost", STROKE).text)
+    assert shown_entries(store_url, sender) == ["cost/stroke"]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -135,14 +161,14 @@ def test_the_condition_can_be_changed(assistant):
     ("<script>alert('x')</script>", "couldn't find any words"),
     ("asdfghjkl", "didn't understand"),
 ])
-def test_bad_input_gets_a_short_kind_reply(assistant, text, expected):
+def test_bad_input_gets_a_short_kind_reply(assistant, kb, text, expected):
     replies = assistant.send(new_sender(), text)
-    assert [r["text"] for r in replies[1:]] == [DISCLAIMER]
+    assert [r["text"] for r in replies[1:]] == [kb.clinic.disclaimer]
     assert expected in replies[0]["text"]
     assert "Traceback" not in replies[0]["text"]
 
 
-def test_huge_message_is_answered_within_a_second_and_loses_nothing(assistant):
+def test_huge_message_is_answered_within_a_second_and_loses_nothing(assistant, kb):
     sender = new_sender()
     assistant.say(sender, "my dad had a stroke")
     start = time.perf_counter()
@@ -151,7 +177,7 @@ def test_huge_message_is_answered_within_a_second_and_loses_nothing(assistant):
     assert "long message" in reply
     # the conversation goes on, condition remembered
     assert assistant.say(sender, "is it fda approved").startswith(
-        "No. TMS is not FDA-cleared for stroke")
+        entry_of(kb, "fda_status", STROKE).text)
 
 
 def test_huge_message_does_not_delay_other_patients(assistant):
@@ -182,13 +208,17 @@ def test_emergency_comes_first_even_as_the_first_message(assistant):
     assert len(replies) == 1  # nothing else, not even the disclaimer
 
 
-def test_emergency_mid_clarification_then_the_conversation_goes_on(assistant):
+def test_emergency_mid_clarification_then_the_conversation_goes_on(assistant, kb,
+                                                                   store_url):
     sender = new_sender()
     assert assistant.send(sender, "does insurance pay for tms")[0]["text"].startswith(
-        "For stroke recovery:")
+        f"For {LABELS[STROKE]}:")
     [emergency] = assistant.send(sender, "i want to kill myself")
     assert "988" in emergency["text"]
-    assert "$200 to $400" in assistant.say(sender, "phantom limb pain")
+    # the question asked before the emergency is answered for the condition named now
+    assert assistant.say(sender, "phantom limb pain").startswith(
+        entry_of(kb, "cost", PHANTOM_LIMB_PAIN).text)
+    assert shown_entries(store_url, sender) == ["cost/phantom_limb_pain"]
 
 
 def safety_reply(assistant, store_url, text):
@@ -213,13 +243,13 @@ def test_labelled_set_through_the_running_assistant(assistant, store_url):
     assert wrong == [] and alarms == [], {"missed": wrong, "false alarms": alarms}
 
 
-def test_stays_with_them_after_an_emergency(assistant, store_url):
+def test_stays_with_them_after_an_emergency(assistant, kb, store_url):
     sender = new_sender()
     assistant.send(sender, "my dad's face is drooping and he can't lift his arm")
     waiting = assistant.send(sender, "ok the ambulance is coming, what do we do until "
                                      "it gets here?")
-    assert "anything to eat or drink" in waiting[0]["text"]
-    assert waiting[0]["text"].endswith("What-to-do-while-you-wait-for-an-ambulance")
+    # the while-you-wait steps, with their source
+    assert waiting[0]["text"] == web_answer(kb, entry_of(kb, "while_waiting", "general"))
     assistant.send(sender, "can it wait until tomorrow?")
     names = [d.get("name") for k, d in stored_events(store_url, sender) if k == "action"]
     assert names[-2] == "utter_dont_wait_emergency"
@@ -235,31 +265,34 @@ def recorded_slots(store_url: str, sender: str, slot: str) -> list:
             if kind == "slot" and data["name"] == slot]
 
 
-def test_handoff_and_feedback_are_recorded_for_staff(assistant, store_url):
+def test_handoff_and_feedback_are_recorded_for_staff(assistant, kb, store_url):
     sender = new_sender()
     answer = assistant.send(sender, "i lost my leg, how much does tms cost")[0]
-    assert [b["title"] for b in answer["buttons"]] == ["Helpful", "Not helpful"]
+    assert [b["title"] for b in answer["buttons"]] == [
+        b.title for b in render.FEEDBACK_BUTTONS]
     reply = assistant.say(sender, answer["buttons"][1]["payload"])
-    assert "sorry it didn't help" in reply
+    assert reply.startswith(render.feedback_thanks(False, kb.clinic).text)
     reply = assistant.say(sender, "can i talk to a real person")
-    assert "Phone: [Clinic phone number]" in reply
+    assert f"Phone: {kb.clinic.phone}" in reply
     assert recorded_slots(store_url, sender, "feedback") == [
         "not_helpful:cost/phantom_limb_pain"]
     assert recorded_slots(store_url, sender, "handoff_requested") == ["asked"]
 
 
-def test_staff_edits_go_live_and_broken_edits_never_do(assistant, knowledge, capsys):
+def test_staff_edits_go_live_and_broken_edits_never_do(assistant, knowledge, kb,
+                                                        capsys):
     sender = new_sender()
     assistant.say(sender, "my dad had a stroke")
-    original = "please ask the clinic what it charges"
-    edited = "please ask our front desk what it charges"
-    knowledge.replace("answers/cost.yml", original, edited)
+    original = entry_of(kb, "cost", STROKE).text
+    edited = "Please ask our front desk what TMS after a stroke costs."
+    relative = knowledge.answer_file("cost", STROKE)
+    as_shipped = knowledge.read(relative)
+    knowledge.edit_entry("cost", STROKE, text=edited)
     try:
         assert wait_for(lambda: edited in assistant.say(sender, "how much does it cost"))
         # a broken edit: the last valid text stays, and the problem is reported
-        knowledge.replace("answers/cost.yml", "sources: [tmslist_stroke]",
-                          "sources: [tmslist_strok]")
-        knowledge.replace("answers/cost.yml", edited, "BROKEN EDIT")
+        knowledge.edit_entry("cost", STROKE, text="BROKEN EDIT",
+                             sources=["tmslist_strok"])
         replies = []
 
         def reported() -> bool:  # patients keep asking while staff fix it
@@ -271,9 +304,7 @@ def test_staff_edits_go_live_and_broken_edits_never_do(assistant, knowledge, cap
         assert check_knowledge([str(knowledge.root)]) == 1
         assert "cites unknown source 'tmslist_strok'" in capsys.readouterr().out
     finally:
-        knowledge.replace("answers/cost.yml", "sources: [tmslist_strok]",
-                          "sources: [tmslist_stroke]")
-        knowledge.replace("answers/cost.yml", "BROKEN EDIT", original)
+        knowledge.restore(relative, as_shipped)
     assert wait_for(lambda: original in assistant.say(sender, "how much does it cost"))
 
 
@@ -319,7 +350,8 @@ def test_one_patients_messages_sent_at_once_are_all_answered_in_turn(assistant,
         assert any(f"tms:lock:{sender}" in command for command in watch.seen)
 
 
-def test_restart_forgets_nothing_and_ctrl_c_stops_both_servers(assistant):
+def test_restart_forgets_nothing_and_ctrl_c_stops_both_servers(assistant, kb,
+                                                               store_url):
     sender = new_sender()
     assistant.say(sender, "i lost my arm two years ago")
     assert assistant.stop() == 0
@@ -327,4 +359,6 @@ def test_restart_forgets_nothing_and_ctrl_c_stops_both_servers(assistant):
     assert not port_open(assistant.action_port)
     assistant.start()
     # no condition in this message: it must come from the stored conversation
-    assert "$200 to $400" in assistant.say(sender, "how much does it cost")
+    assert assistant.say(sender, "how much does it cost").startswith(
+        entry_of(kb, "cost", PHANTOM_LIMB_PAIN).text)
+    assert shown_entries(store_url, sender) == ["cost/phantom_limb_pain"]

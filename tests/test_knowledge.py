@@ -52,25 +52,26 @@ def test_small_fixture_loads(small_knowledge):
 
 
 def test_unknown_source_id_names_file_entry_and_known_ids(small_knowledge):
-    small_knowledge.replace("answers/topics.yml", "sources: [src_b]\n    last",
-                            "sources: [src_zz]\n    last")
+    small_knowledge.replace("answers/topics.yml", "sources: [src_b]\n    quotes:\n      src_b:",
+                            "sources: [src_zz]\n    quotes:\n      src_zz:")
     finding = only_error(small_knowledge)
     assert finding.file == "knowledge/answers/topics.yml"
     assert finding.entry == "split/phantom_limb_pain"
     assert "unknown source 'src_zz'" in finding.message
     assert "src_a, src_b" in finding.message
-    assert finding.line == 10  # where that entry starts
+    assert finding.line == 13  # where that entry starts
 
 
 def test_missing_citation_is_an_error(small_knowledge):
-    small_knowledge.replace("answers/topics.yml", "    sources: [src_a]\n", "", )
+    small_knowledge.replace("answers/topics.yml", "    sources: [src_a]\n    quotes:\n      src_a:\n        - \"Source A says what it says.\"\n", "")
     finding = only_error(small_knowledge)
     assert finding.entry == "split/stroke"
     assert "every answer must cite" in finding.message
 
 
 def test_empty_citation_list_is_an_error(small_knowledge):
-    small_knowledge.replace("answers/topics.yml", "sources: [src_a]", "sources: []")
+    small_knowledge.replace("answers/topics.yml", "sources: [src_a]\n    quotes:\n      src_a:\n        - \"Source A says what it says.\"\n",
+                            "sources: []\n")
     assert "'sources' is missing" in only_error(small_knowledge).message
 
 
@@ -80,6 +81,9 @@ def test_duplicate_topic_and_condition_points_at_the_first(small_knowledge):
     condition: stroke
     text: A second stroke answer.
     sources: [src_a]
+    quotes:
+      src_a:
+        - "Source A says what it says."
     last_reviewed: 2026-11-01
     next_review: 2027-11-01
 """)
@@ -153,14 +157,16 @@ def test_duplicate_source_id(small_knowledge):
 """)
     finding = only_error(small_knowledge)
     assert "the id 'src_a' is used twice" in finding.message
-    assert finding.line == 11
+    assert finding.line == 13
 
 
 @pytest.mark.parametrize("claim", ["TMS will cure your pain.", "Results are guaranteed.",
                                    "It has no side effects.", "100% effective."])
 def test_promises_are_rejected(small_knowledge, claim):
     small_knowledge.replace("answers/topics.yml", "Only for stroke.", claim)
-    assert "must not publish" in only_error(small_knowledge).message
+    found = errors(small_knowledge)
+    assert any("must not publish" in f.message for f in found), found
+    assert {f.entry for f in found} == {"stroke_only/stroke"}
 
 
 def test_honest_negations_are_allowed(small_knowledge):

@@ -3,6 +3,7 @@ import logging
 import time
 
 import pytest
+import yaml
 
 from tms.knowledge import KnowledgeError
 from tms.knowledge_store import SETTLE_S, KnowledgeStore
@@ -21,18 +22,23 @@ def clock():
     return Clock()
 
 
-def cost_text(store):
-    return store.current().entries[("cost", "stroke")].text
+#: Edits a staff member makes to the shipped answers (whatever they say now).
+EDITED_STROKE = "Please ask our front desk what TMS after a stroke costs."
+EDITED_PLP = "Self-pay rates for phantom limb pain are now set by our front desk."
+
+
+def cost_text(store, condition="stroke"):
+    return store.current().entries[("cost", condition)].text
 
 
 def test_valid_edit_is_served_after_the_check_interval(knowledge_copy, clock):
     store = KnowledgeStore(knowledge_copy.root, check_interval=2.0, clock=clock,
                            settle_s=0)
-    knowledge_copy.replace("answers/cost.yml", "please ask the clinic what it charges",
-                           "please ask our front desk what it charges")
-    assert "ask the clinic" in cost_text(store)  # not checked yet
+    shipped = cost_text(store)
+    knowledge_copy.edit_entry("cost", "stroke", text=EDITED_STROKE)
+    assert cost_text(store) == shipped  # not checked yet
     clock.now += 2.5
-    assert "ask our front desk" in cost_text(store)
+    assert cost_text(store) == EDITED_STROKE
     assert store.rejected == []
 
 
@@ -40,22 +46,21 @@ def test_broken_edit_keeps_the_last_valid_knowledge_and_reports(knowledge_copy, 
                                                                  caplog):
     store = KnowledgeStore(knowledge_copy.root, check_interval=0, clock=clock, settle_s=0)
     before = store.current()
-    knowledge_copy.replace("answers/cost.yml", "sources: [tmslist_stroke]",
-                           "sources: [no_such_source]")
-    knowledge_copy.replace("answers/cost.yml", "Self-pay rates run about",
-                           "Self-pay rates are now about")  # a change in the same file
+    cited = list(before.entries[("cost", "stroke")].sources)
+    knowledge_copy.edit_entry("cost", "stroke", sources=["no_such_source"])
+    # a change in the same file
+    knowledge_copy.edit_entry("cost", "phantom_limb_pain", text=EDITED_PLP)
     with caplog.at_level(logging.ERROR, logger="tms.knowledge_store"):
         clock.now += 1
         assert store.current() is before  # nothing half-applied
     assert "cites unknown source 'no_such_source'" in caplog.text
     assert "still serving the last valid version" in caplog.text
-    assert [f.entry for f in store.rejected] == ["cost/stroke"]
+    assert {f.entry for f in store.rejected} == {"cost/stroke"}  # that entry only
+    assert cost_text(store, "phantom_limb_pain") != EDITED_PLP
     # fixing it brings the new text in
-    knowledge_copy.replace("answers/cost.yml", "sources: [no_such_source]",
-                           "sources: [tmslist_stroke]")
+    knowledge_copy.edit_entry("cost", "stroke", sources=cited)
     clock.now += 1
-    assert "Self-pay rates are now about" in store.current().entries[
-        ("cost", "phantom_limb_pain")].text
+    assert cost_text(store, "phantom_limb_pain") == EDITED_PLP
     assert store.rejected == []
 
 
@@ -71,8 +76,8 @@ def test_unchanged_files_are_not_revalidated(knowledge_copy, clock, monkeypatch)
 
 
 def test_invalid_knowledge_at_start_up_is_a_precise_error(knowledge_copy, clock):
-    knowledge_copy.replace("answers/cost.yml", "text: >-", "text: ''\n    old: >-")
-    with pytest.raises(KnowledgeError, match="knowledge/answers/cost.yml"):
+    edited = knowledge_copy.edit_entry("cost", "stroke", text="")
+    with pytest.raises(KnowledgeError, match=f"knowledge/{edited}.*cost/stroke"):
         KnowledgeStore(knowledge_copy.root, clock=clock)
 
 
@@ -86,13 +91,13 @@ def test_a_file_changed_a_moment_ago_is_not_taken_until_it_settles(knowledge_cop
     wall = {"now": time.time}
     store = KnowledgeStore(knowledge_copy.root, check_interval=0, clock=clock,
                            wall_clock=lambda: wall["now"]())
-    knowledge_copy.replace("answers/cost.yml", "please ask the clinic what it charges",
-                           "please ask our front desk what it charges")
+    shipped = cost_text(store)
+    knowledge_copy.edit_entry("cost", "stroke", text=EDITED_STROKE)
     clock.now += 1
-    assert "ask the clinic" in cost_text(store)  # written just now: perhaps not done
+    assert cost_text(store) == shipped  # written just now: perhaps not done
     wall["now"] = settled()
     clock.now += 1
-    assert "ask our front desk" in cost_text(store)
+    assert cost_text(store) == EDITED_STROKE
 
 
 def test_a_file_that_changes_while_it_is_read_is_read_again(knowledge_copy, clock,
@@ -102,25 +107,23 @@ def test_a_file_that_changes_while_it_is_read_is_read_again(knowledge_copy, cloc
     store = KnowledgeStore(knowledge_copy.root, check_interval=0, clock=clock,
                            wall_clock=settled())
     real_check = knowledge_store.check_knowledge
-    writes = ["please ask our front desk what it charges"]
+    shipped_plp = cost_text(store, "phantom_limb_pain")
+    writes = [EDITED_STROKE]
 
     def check_while_writing(root):
         result = real_check(root)
         if writes:  # the editor saves again in the middle of the read
-            knowledge_copy.replace("answers/cost.yml", "please ask the clinic what it "
-                                   "charges", writes.pop())
+            knowledge_copy.edit_entry("cost", "stroke", text=writes.pop())
         return result
 
     monkeypatch.setattr(knowledge_store, "check_knowledge", check_while_writing)
-    knowledge_copy.replace("answers/cost.yml", "Self-pay rates run about",
-                           "Self-pay rates are now about")
+    knowledge_copy.edit_entry("cost", "phantom_limb_pain", text=EDITED_PLP)
     clock.now += 1
     served = store.current()  # the version read half-way through a save: not taken
-    assert "Self-pay rates run about" in served.entries[("cost", "phantom_limb_pain")].text
+    assert served.entries[("cost", "phantom_limb_pain")].text == shipped_plp
     clock.now += 1
-    assert "ask our front desk" in cost_text(store)
-    assert "Self-pay rates are now about" in store.current().entries[
-        ("cost", "phantom_limb_pain")].text
+    assert cost_text(store) == EDITED_STROKE
+    assert cost_text(store, "phantom_limb_pain") == EDITED_PLP
 
 
 def test_a_file_cut_short_is_refused_until_staff_approve_it(knowledge_copy, clock,
@@ -130,8 +133,12 @@ def test_a_file_cut_short_is_refused_until_staff_approve_it(knowledge_copy, cloc
     store = KnowledgeStore(knowledge_copy.root, check_interval=0, clock=clock,
                            wall_clock=settled())
     text = knowledge_copy.read("answers/cost.yml")
-    second = text.index("\n  - ", text.index("\n  - ") + 1)
-    (knowledge_copy.root / "answers" / "cost.yml").write_text(text[:second] + "\n")
+    # saved halfway: the file ends just before its second entry, still valid YAML
+    entries = dict(yaml.compose(text).value)  # key node -> value node, by position
+    second = [v for k, v in entries.items() if k.value == "entries"][0].value[1]
+    assert yaml.safe_load(text)["entries"][1]["condition"] == "phantom_limb_pain"
+    cut = text.rfind("\n", 0, second.start_mark.index) + 1
+    (knowledge_copy.root / "answers" / "cost.yml").write_text(text[:cut])
     with caplog.at_level(logging.ERROR, logger="tms.knowledge_store"):
         clock.now += 1
         assert ("cost", "phantom_limb_pain") in store.current().entries

@@ -1,7 +1,6 @@
 """Fallback, handoff, feedback, the disclaimer and session start, as a patient sees
 them and as staff will find them recorded."""
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
     ActionDisclaimer,
@@ -10,8 +9,8 @@ from actions.actions import (
     ActionRecordFeedback,
     ActionSessionStart,
 )
-from tms.knowledge import load_knowledge
-from tests.conftest import TODAY, make_tracker
+from tms.knowledge import Clinic, load_knowledge
+from tests.conftest import CLINIC, TODAY, run, slots_set
 
 
 @pytest.fixture
@@ -19,17 +18,7 @@ def kb(small_knowledge):
     return load_knowledge(small_knowledge.root, today=TODAY)
 
 
-def run(action, first_reply=False, **tracker_args):
-    """Run mid-session (disclaimer shown) unless first_reply."""
-    tracker_args["slots"] = {"disclaimer_due": first_reply,
-                             **(tracker_args.get("slots") or {})}
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, make_tracker(**tracker_args), domain={})
-    return dispatcher.messages, events
-
-
-def slots(events):
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+slots = slots_set
 
 
 RANKING = [{"name": "nlu_fallback", "confidence": 0.4},
@@ -97,13 +86,21 @@ def test_negative_feedback_offers_the_clinic(kb):
     assert "555-0100" in messages[0]["text"]
 
 
-def test_disclaimer_once_per_session(kb):
+def test_disclaimer_once_per_session(small_knowledge):
+    small_knowledge.write("clinic.yml", CLINIC + "  disclaimer: Fixture disclaimer.\n")
+    kb = load_knowledge(small_knowledge.root, today=TODAY)
     messages, events = run(ActionDisclaimer(kb), first_reply=True)
-    assert messages[0]["text"] == ("I share general education, not medical advice, and "
-                                   "I am not for emergencies.")
+    # the disclaimer line the clinic set in clinic.yml, and nothing else
+    assert [m["text"] for m in messages] == ["Fixture disclaimer."]
     assert slots(events) == {"disclaimer_due": False}
     messages, events = run(ActionDisclaimer(kb))
     assert messages == [] and events == []
+
+
+def test_without_its_own_line_the_clinic_gets_the_default_disclaimer(kb):
+    messages, _ = run(ActionDisclaimer(kb), first_reply=True)
+    assert [m["text"] for m in messages] == [Clinic.disclaimer]
+    assert "not medical advice" in Clinic.disclaimer and "emergencies" in Clinic.disclaimer
 
 
 def test_new_session_keeps_the_condition_and_owes_the_disclaimer_again():

@@ -1,6 +1,6 @@
 """Check the answers and sources in knowledge/ and say what to fix.
 
-Usage: python -m tms.check_knowledge [--coverage] [KNOWLEDGE_DIR]
+Usage: python -m tms.check_knowledge [--coverage] [--grades] [KNOWLEDGE_DIR]
 Exit status: 0 when the assistant can serve the content (warnings allowed), 1 when
 there are errors. A running assistant picks up valid edits within a few seconds.
 """
@@ -14,6 +14,17 @@ from typing import List, Optional
 from tms.coverage import coverage_table, topic_findings
 from tms.knowledge import ERROR, check_knowledge, knowledge_dir
 from tms.knowledge_store import approve
+from tms.readability import grade, too_hard
+
+
+def grade_table(knowledge) -> str:
+    """Each answer's reading grade (short text) and how many passages it quotes."""
+    rows = [f"{'answer':<38} grade  quotes"]
+    for entry in sorted(knowledge.entries.values(), key=lambda e: e.key):
+        quotes = sum(len(passages) for passages in entry.quotes.values())
+        flag = "  above 8" if too_hard(entry.text) else ""
+        rows.append(f"{entry.key:<38} {grade(entry.text):>5g}  {quotes:>6}{flag}")
+    return "\n".join(rows)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -21,6 +32,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("root", nargs="?", type=Path, default=None)
     parser.add_argument("--coverage", action="store_true",
                         help="also print which topics have answers for which condition")
+    parser.add_argument("--grades", action="store_true",
+                        help="also print each answer's reading grade and quote count")
     args = parser.parse_args(argv)
     knowledge, findings = check_knowledge(args.root or knowledge_dir())
     if knowledge is not None and args.root is None:
@@ -40,6 +53,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     approve(args.root or knowledge_dir())
     if args.coverage:
         print("\n" + coverage_table(knowledge))
+    if args.grades:
+        print("\n" + grade_table(knowledge))
     print(f"\nOK: {len(knowledge.entries)} answers on {len(knowledge.topics)} topics, "
           f"{len(knowledge.sources)} sources; {warnings} warning(s).")
     return 0

@@ -17,6 +17,8 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 import yaml
 
 from tms.conditions import ENTRY_CONDITIONS
+from tms.grounding import SOURCE_TEXTS_DIR, check_quotes, regulatory_problem
+from tms.readability import MAX_GRADE, grade, too_hard
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 #: Serve knowledge from another folder (a clinic's own copy, or a test's).
@@ -72,6 +74,11 @@ class Source:
     publisher: str
     url: Optional[str]
     last_reviewed: dt.date
+    #: The readable text of the document (knowledge/sources/<id>.txt), the words
+    #: the entries' quotes are checked against; None where it was not captured.
+    text: Optional[str] = None
+    #: When that text was captured from the document.
+    captured: Optional[dt.date] = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,8 @@ class Entry:
     #: question as covered only when it is close to one of these (or to a training
     #: example of the topic). Read when the model is trained.
     questions: Tuple[str, ...] = ()
+    #: Per cited source, the passages the answer rests on (verbatim).
+    quotes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -291,9 +300,9 @@ def _check_list(data: object, key: str, checker: _Checker) -> List[Mapping]:
     return items
 
 
-SOURCE_FIELDS = ("id", "title", "publisher", "url", "last_reviewed")
+SOURCE_FIELDS = ("id", "title", "publisher", "url", "last_reviewed", "captured")
 ENTRY_FIELDS = ("topic", "condition", "text", "details", "questions", "sources",
-                "last_reviewed", "next_review")
+                "quotes", "last_reviewed", "next_review")
 #: An entry's ``questions``: each a short question, a few per entry.
 MAX_QUESTION_CHARS = 200
 CLINIC_FIELDS = ("name", "phone", "email", "hours", "website", "emergency_number",
@@ -332,8 +341,31 @@ def _load_sources(root: Path, findings: List[Finding]) -> Dict[str, Source]:
                   checker.text(node, "publisher", name), checker.url(node, "url", name),
                   checker.date(node, "last_reviewed", name))
         if source_id and all(v is not None for i, v in enumerate(source) if i != 3):
-            sources[source_id] = Source(*source)
+            sources[source_id] = Source(*source, *_source_text(root, source_id, node,
+                                                                name, checker))
     return sources
+
+
+def _source_text(root: Path, source_id: str, node: Mapping, name: str,
+                 checker: _Checker) -> Tuple[Optional[str], Optional[dt.date]]:
+    """The captured text of a source and its date; a warning when there is none."""
+    path = root / SOURCE_TEXTS_DIR / f"{source_id}.txt"
+    captured = checker.date(node, "captured", name) if "captured" in node else None
+    if not path.is_file():
+        checker.add(WARNING, node, name,
+                    f"no text at {SOURCE_TEXTS_DIR}/{source_id}.txt: the answers citing "
+                    "it cannot be checked against its words (see knowledge/README.md)")
+        return None, captured
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        checker.add(ERROR, node, name, f"{SOURCE_TEXTS_DIR}/{source_id}.txt cannot be "
+                                       f"read as UTF-8 text ({error})")
+        return None, captured
+    if captured is None:
+        checker.add(WARNING, node, name, "add 'captured:' (the date its text in "
+                                         f"{SOURCE_TEXTS_DIR}/ was taken from it)")
+    return text, captured
 
 
 def _load_topics(root: Path, findings: List[Finding]) -> Dict[str, str]:
@@ -404,8 +436,19 @@ def _check_entry(node: Mapping, position: int, checker: _Checker,
                            limit=MAX_DETAILS_CHARS)
     for key, value in (("text", text), ("details", details)):
         checker.forbidden_phrases(node, key, value, name)
+    if text and too_hard(text):
+        checker.add(WARNING, node, name,
+                    f"'text' reads at about grade {grade(text):g}: aim for grade "
+                    f"{MAX_GRADE:g} or below (shorter sentences, everyday words)")
     questions = _check_questions(node, name, checker)
     cited = _check_citations(node, name, checker, sources)
+    quotes, problems = check_quotes(
+        node.get("quotes"), cited,
+        {source_id: source.text for source_id, source in sources.items()},
+        (text or "", details or ""))
+    problem = regulatory_problem(topic, text) if topic and text else None
+    for problem in problems + ([problem] if problem else []):
+        checker.add(ERROR, node, name, problem)
     last_reviewed = checker.date(node, "last_reviewed", name)
     next_review = checker.date(node, "next_review", name)
     if next_review and next_review < today:
@@ -415,7 +458,7 @@ def _check_entry(node: Mapping, position: int, checker: _Checker,
     if has_errors:
         return None
     return Entry(topic, condition, text, details, cited, last_reviewed, next_review,
-                 checker.file, _line(node), questions)
+                 checker.file, _line(node), questions, quotes)
 
 
 def _check_questions(node: Mapping, name: str, checker: _Checker) -> Tuple[str, ...]:

@@ -10,6 +10,7 @@ from tms import render
 from tms.answering import Answer, NeedCondition, select
 from tms.conditions import ENTRY_CONDITIONS, normalize_condition
 from tms.knowledge import KnowledgeError, load_knowledge
+from tms.readability import MAX_GRADE, grade
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -49,7 +50,27 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"  [ {button.title} ]")
     for number, part in enumerate(render.sms_parts(message), start=1):
         print(f"\n=== SMS message {number} ({len(part)} characters) ===\n{part}")
+    if isinstance(selection, Answer):
+        print("\n" + evidence(selection.entry, kb))
     return 0
+
+
+def evidence(entry, kb) -> str:
+    """What the answer rests on, for staff: each cited source's quoted passages, and
+    the answer's reading grade."""
+    lines = ["=== What it rests on (not shown to patients) ===",
+             f"Reading grade of the short answer: about {grade(entry.text):g} "
+             f"(aim for {MAX_GRADE:g} or below)"]
+    for source_id in entry.sources:
+        source = kb.sources[source_id]
+        checked = ("" if source.text is not None
+                   else " (no text in knowledge/sources/: not checked)")
+        lines.append(f"\n{source.title} ({source.publisher}){checked}")
+        for quote in entry.quotes.get(source_id, ()):
+            lines.append(f'  > "{" ".join(quote.split())}"')
+        if not entry.quotes.get(source_id):
+            lines.append("  (no passages quoted)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
-from addons.patching import replace
+from tms.patching import replace
 from tms import render
 from tms.knowledge import KnowledgeError, clinic_contact
 from tms.knowledge_store import KnowledgeStore

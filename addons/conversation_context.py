@@ -19,7 +19,7 @@ from typing import Any, Optional
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import UserUttered
 
-from addons.patching import replace
+from tms.patching import replace
 from tms.names import SLOT_CONDITION, SLOT_LAST_TOPIC
 
 #: The condition the conversation has established, while its next message is parsed.

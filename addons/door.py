@@ -26,7 +26,7 @@ from typing import Any, Optional
 import rasa.core.run
 from sanic import response
 
-from addons.patching import replace
+from tms.patching import replace
 from tms.identity import RESERVED_PREFIXES, reserved
 from tms.input_screen import MAX_BODY_BYTES, MAX_CHANNEL_CHARS
 MAX_SENDER_CHARS = 128

@@ -29,7 +29,7 @@ from rasa.core.lock_store import (
     RedisLockStore,
 )
 
-from addons.patching import require
+from tms.patching import require
 from tms.storage import LOCK_ENV_URL, describe_redis, redis_settings
 
 logger = logging.getLogger(__name__)

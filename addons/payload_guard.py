@@ -16,7 +16,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 
-from addons.patching import replace
+from tms.patching import replace
 
 logger = logging.getLogger(__name__)
 

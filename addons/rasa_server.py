@@ -31,7 +31,7 @@ from rasa.shared.constants import DOCS_BASE_URL
 from addons.action_guard import install_action_guard
 from addons.conversation_context import install_conversation_context
 from addons.door import install_door_limits
-from addons.patching import replace
+from tms.patching import replace
 from addons.payload_guard import install_payload_guard
 from tms.log_privacy import Scrubbed, install_record_scrubber, scrub_event
 

@@ -32,7 +32,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from addons.patching import require
+from tms.patching import require
 from tms.log_privacy import code
 from tms.retention import delete_events
 from tms.storage import ENV_URL, configured_url, describe  # noqa: F401 (re-export)

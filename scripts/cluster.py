@@ -147,7 +147,7 @@ class Node:
 
     def server_pid(self, which: str) -> Optional[int]:
         """The process id of this node's "rasa" or "actions" server, if running."""
-        marker = "addons.rasa_server" if which == "rasa" else "addons.action_server"
+        marker = "addons.rasa_server" if which == "rasa" else "actions.server"
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         try:
             pids = [int(p) for p in children.read_text().split()]

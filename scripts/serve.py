@@ -53,7 +53,7 @@ READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 15
 
 
-#: The action server's shared secret (addons/action_server.py), in the environment.
+#: The action server's shared secret (actions/server.py), in the environment.
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 
 
@@ -310,7 +310,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     # ACTION_HOST=0.0.0.0 opens it to other machines (put it behind a firewall then).
     actions = Supervised(
         "action server",
-        [python, "-m", "addons.action_server", "--actions", "actions",
+        [python, "-m", "actions.server", "--actions", "actions",
          "--port", str(args.action_port),
          *action_log_flags(os.environ.get("LOG_LEVEL", ""))],
         dict(env, SANIC_HOST=os.environ.get("ACTION_HOST", "127.0.0.1")),

@@ -33,7 +33,7 @@ def server_pid(pattern: str) -> int:
 
 def action_server_pid(assistant: RunningAssistant) -> int:
     return server_pid(
-        f"addons.action_server --actions actions --port {assistant.action_port}")
+        f"actions.server --actions actions --port {assistant.action_port}")
 
 
 def rasa_server_pid(assistant: RunningAssistant) -> int:

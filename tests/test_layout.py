@@ -53,6 +53,9 @@ def test_staff_command_explains_itself_when_called_wrong():
     assert result.returncode == 2 and "python -m tms.staff check" in result.stderr
 
 
-def test_actions_holds_only_the_sdk_adapters():
+def test_actions_holds_only_the_action_server():
+    """The rasa_sdk adapters and the action server's entry point, nothing the Rasa
+    server runs: none of it imports rasa."""
     assert sorted(p.name for p in (ROOT / "actions").glob("*.py")) == [
-        "__init__.py", "actions.py"]
+        "__init__.py", "actions.py", "server.py"]
+    assert import_without(["actions.actions", "actions.server"], {"rasa"}) == ""

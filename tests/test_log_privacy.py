@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from addons.action_server import TooLarge, inflate
+from actions.server import TooLarge, inflate
 from tms.input_screen import MAX_BODY_BYTES
 from tms.log_privacy import (
     HIDDEN,

@@ -67,7 +67,7 @@ def test_the_nlu_sees_the_conversation_condition_while_a_message_is_parsed(monke
 
 
 def test_a_private_method_our_code_relies_on_is_checked_at_start_up():
-    from addons.patching import require
+    from tms.patching import require
 
     class Store:
         def _retrieve(self):

@@ -21,7 +21,7 @@ id). Both servers install this scrubber before anything logs:
 
 Imports neither ``rasa`` nor ``rasa_sdk``: the Rasa server adds its structlog hook
 (``addons/rasa_server.py``), the action server needs only the records
-(``addons/action_server.py``).
+(``actions/server.py``).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Start the action server (`python -m addons.action_server --actions actions ...`):
+"""Start the action server (`python -m actions.server --actions actions ...`):
 rasa_sdk's own main, with its log records scrubbed (``tms/log_privacy.py``) and a
 guard in front of its routes, checked at start-up like the Rasa server's patches.
 
@@ -24,7 +24,7 @@ from typing import Any, Optional
 import rasa_sdk.endpoint
 from sanic import response
 
-from addons.patching import replace
+from tms.patching import replace
 from tms.input_screen import MAX_BODY_BYTES
 from tms.log_privacy import install_record_scrubber
 

@@ -1,7 +1,7 @@
 """Recall and false alarms of the emergency and urgent screens, through the running
 assistant (rules, the meaning-based screen and the classifier together).
 
-Usage: python scripts/evaluate_safety.py [--offline] [--dev | --v3]
+Usage: python scripts/evaluate_safety.py [--offline] [--dev | --v1 | --v3]
 
 Sets: the frozen blind sets tests/blind/safety.yml, safety_v2.yml and safety_v3.yml (messages with
 level and kind, look-alikes, conversations with the emergency mid-flow; v2 was
@@ -57,12 +57,13 @@ def replied(actions: List[str]) -> Tuple[str, Optional[str]]:
     return NORMAL, None
 
 
-def labelled_sets(development: bool = False, only_v3: bool = False) -> Dict[str, dict]:
+def labelled_sets(development: bool = False, only: Optional[str] = None
+                  ) -> Dict[str, dict]:
     sets = {}
+    blind = {"blind": BLIND, "blind_v2": BLIND_V2, "blind_v3": BLIND_V3}
     shaped = ({"development (tests/dev/safety.yml)": DEV,
                "development 2 (tests/dev/safety_2.yml)": DEV_2} if development
-              else {"blind_v3": BLIND_V3} if only_v3
-              else {"blind": BLIND, "blind_v2": BLIND_V2, "blind_v3": BLIND_V3})
+              else {only: blind[only]} if only else blind)
     for name, path in shaped.items():
         data = yaml.safe_load(path.read_text())
         sets[name] = {"messages": data["messages"],
@@ -203,9 +204,12 @@ def main() -> int:
                         help="the development sets, misses shown, instead of the blind one")
     parser.add_argument("--v3", action="store_true",
                         help="only the third blind set (tests/blind/safety_v3.yml)")
+    parser.add_argument("--v1", action="store_true",
+                        help="only the first blind set (what make test's floors are on)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    sets = labelled_sets(args.dev, only_v3=args.v3)
+    sets = labelled_sets(args.dev, only="blind_v3" if args.v3
+                         else "blind" if args.v1 else None)
     if args.offline:
         offline(sets, show=args.dev)
         return 0

@@ -44,7 +44,8 @@ def test_blind_questions_are_understood_at_least_as_well_as_measured(tmp_path):
 
 @pytest.mark.slow
 def test_blind_emergencies_are_caught_at_least_as_well_as_measured(tmp_path):
-    blind = run("evaluate_safety.py", tmp_path / "safety.json")["blind"]
+    # the first blind set only: the later ones are looked at on purpose, and counted
+    blind = run("evaluate_safety.py", tmp_path / "safety.json", "--v1")["blind"]
     below = {k: (round(blind["recall"][k], 3), floor) for k, floor in SAFETY_FLOORS.items()
              if blind["recall"][k] < floor}
     assert not below, below

@@ -40,7 +40,7 @@ from tms.names import (INTENT_EMERGENCY, INTENT_NOT_IN_SOURCES, INTENT_OUT_OF_SC
 from addons.conversation_context import (CONVERSATION_CONDITION, CONVERSATION_STARTED,
                                          CONVERSATION_TOPIC)
 from tms.encoder import shared_encoder
-from tms.answering import _REFERS_BACK, in_context, refers_back
+from tms.answering import in_context, refers_back
 from tms.intent_model import IntentModel, Prediction
 from tms.scope import about_our_subject
 from tms.safety_model import SafetyModel
@@ -304,8 +304,8 @@ class CoveredIntentClassifier(GraphComponent):
         the coil goes)."""
         last = CONVERSATION_TOPIC.get()
         if (last not in self._topics or prediction.intent == last
-                or not CONVERSATION_STARTED.get() or not _REFERS_BACK.search(text or "")
-                or len((text or "").split()) > self._config["stay_max_words"]
+                or not CONVERSATION_STARTED.get()
+                or not refers_back(text, self._config["stay_max_words"])
                 or prediction.intent not in self._topics | {INTENT_NOT_IN_SOURCES}
                 or prediction.confidence >= self._config["stay_below"]):
             return None

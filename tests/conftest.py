@@ -19,7 +19,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tests.standins import TwilioStandIn
 from tms.knowledge import Entry, KnowledgeBase, load_knowledge
-from tms.render import PAYLOAD_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -184,11 +183,8 @@ def web_answer(kb: KnowledgeBase, entry: Entry, detailed: bool = False) -> str:
 def shown_entries(store_url: str, sender: str) -> List[str]:
     """The knowledge entries the replies to the latest message showed, as the
     conversation store recorded them."""
-    events = stored_events(store_url, sender)
-    last_user = max(i for i, (kind, _) in enumerate(events) if kind == "user")
-    return [entry for kind, data in events[last_user + 1:] if kind == "bot"
-            for entry in ((data.get("metadata") or {}).get(PAYLOAD_KEY) or {}).get("entries")
-            or []]
+    from scripts.evaluate import turn_outcome  # it imports this module
+    return turn_outcome(stored_events(store_url, sender))["entries"]
 
 
 @pytest.fixture(scope="module")

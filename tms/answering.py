@@ -181,10 +181,10 @@ def in_context(text: Optional[str], condition: Optional[str]) -> Optional[str]:
     return f"{text.rstrip(' ?!.')} {phrase}"
 
 
-def refers_back(text: Optional[str]) -> bool:
-    """A short message that leans on what was said before ("and the cost?", "can he
-    do it")."""
-    return bool(text and len(text.split()) <= FOLLOW_UP_MAX_WORDS
+def refers_back(text: Optional[str], max_words: int = FOLLOW_UP_MAX_WORDS) -> bool:
+    """A short message (at most `max_words`) that leans on what was said before ("and
+    the cost?", "can he do it")."""
+    return bool(text and len(text.split()) <= max_words
                 and _REFERS_BACK.search(text))
 
 

@@ -446,8 +446,8 @@ def _check_entry(node: Mapping, position: int, checker: _Checker,
         node.get("quotes"), cited,
         {source_id: source.text for source_id, source in sources.items()},
         (text or "", details or ""))
-    problem = regulatory_problem(topic, text) if topic and text else None
-    for problem in problems + ([problem] if problem else []):
+    regulatory = regulatory_problem(topic, text) if topic and text else None
+    for problem in problems + ([regulatory] if regulatory else []):
         checker.add(ERROR, node, name, problem)
     last_reviewed = checker.date(node, "last_reviewed", name)
     next_review = checker.date(node, "next_review", name)
